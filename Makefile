@@ -1,0 +1,137 @@
+# leakshim - build, test, install.  Plain GNU make, no configure step.
+#
+#   make            build/libleakshim.so, build/leakreport, build/leakshim
+#   make demo       install what is missing, build, run an example under the shim
+#   make check      unit tests, then end-to-end tests (TAP, run by prove)
+#   make deps       apt-get the Debian packages that are missing
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make sanitize   reporter and unit tests under ASan+UBSan, in build-san/
+#   make bench      benchmarks (bench/)
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+LIBDIR ?= $(PREFIX)/lib
+MANDIR ?= $(PREFIX)/share/man
+PKGLIBDIR = $(LIBDIR)/leakshim
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+B ?= build
+
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wformat=2 -Wvla
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP $(CFLAGS)
+
+# The shim shares the host's symbol space: hidden by default, initial-exec
+# TLS so that touching a thread-local never allocates, and no builtin
+# malloc/calloc/free so the compiler cannot turn our own code into calls
+# that recurse into the wrappers.
+SHIM_CFLAGS = -fPIC -fvisibility=hidden -ftls-model=initial-exec \
+	-fno-builtin-malloc -fno-builtin-calloc -fno-builtin-free \
+	-fno-builtin-realloc -I/usr/include/x86_64-linux-gnu
+SHIM_LIBS = -shared -Wl,--no-undefined -Wl,-z,nodelete -lunwind -ldl -lpthread
+
+SHIM_CORE = arena config out stack table track boot real dump modmap
+SHIM_SRCS = $(addprefix shim/,$(addsuffix .c,$(SHIM_CORE))) \
+	shim/shim.c shim/ctl.c shim/preload.c
+SHIM_OBJS = $(SHIM_SRCS:shim/%.c=$(B)/shim/%.o)
+
+REPORT_CORE = parse symbolize report json text util
+REPORT_SRCS = $(addprefix reporter/,$(addsuffix .c,$(REPORT_CORE)))
+REPORT_OBJS = $(REPORT_SRCS:reporter/%.c=$(B)/reporter/%.o)
+REPORT_LIBS = -ldw -lelf -lstdc++
+
+EXAMPLES = leaky threads clean forky sleeper cxxleak
+EXAMPLE_BINS = $(addprefix $(B)/examples/,$(EXAMPLES))
+EXAMPLE_CFLAGS = -O0 -g -fno-omit-frame-pointer -fno-inline
+
+UNIT = t_config t_arena t_table t_stack t_out t_dump t_parse
+UNIT_BINS = $(addprefix $(B)/tests/,$(UNIT))
+
+all: $(B)/libleakshim.so $(B)/leakreport $(B)/leakshim
+
+$(B)/shim/%.o: shim/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SHIM_CFLAGS) -c -o $@ $<
+
+$(B)/reporter/%.o: reporter/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Ishim -c -o $@ $<
+
+$(B)/libleakshim.so: $(SHIM_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(SHIM_LIBS)
+
+$(B)/leakreport: $(B)/reporter/main.o $(REPORT_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(REPORT_LIBS)
+
+$(B)/leakshim: $(B)/reporter/leakshim.o $(B)/reporter/util.o
+	$(CC) $(CFLAGS) -o $@ $^
+
+# --- examples: built without optimisation so each leak keeps its line ---
+examples: $(EXAMPLE_BINS)
+
+$(B)/examples/%: examples/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(EXAMPLE_CFLAGS) -o $@ $< -lpthread
+
+$(B)/examples/%: examples/%.cc
+	@mkdir -p $(@D)
+	$(CXX) $(EXAMPLE_CFLAGS) -o $@ $<
+
+# --- unit tests link the module sources directly, no LD_PRELOAD ---
+UNIT_SHIM_OBJS = $(filter-out $(B)/shim/preload.o,$(SHIM_OBJS))
+
+$(B)/tests/t_%: tests/unit/t_%.c $(UNIT_SHIM_OBJS) $(REPORT_OBJS) tests/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Ishim -Ireporter -Itests -o $@ $< \
+		$(UNIT_SHIM_OBJS) $(REPORT_OBJS) -lunwind -ldl -lpthread $(REPORT_LIBS)
+
+check: all examples $(UNIT_BINS)
+	B=$(abspath $(B)) prove -f $(UNIT_BINS) tests/t[0-9]*.sh
+
+sanitize:
+	$(MAKE) B=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+		build-san/leakreport $(addprefix build-san/tests/,$(UNIT))
+	ASAN_OPTIONS=detect_leaks=1 prove -f $(addprefix build-san/tests/,$(UNIT))
+
+demo: deps all examples
+	@echo
+	@echo '== build/leakshim -- build/examples/leaky'
+	@$(B)/leakshim -- $(B)/examples/leaky
+
+DEPS = build-essential libunwind-dev uthash-dev libdw-dev libelf-dev \
+	libpq-dev postgresql jq
+deps:
+	@missing=$$(for p in $(DEPS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get install -y --no-install-recommends $$missing || \
+		{ $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends $$missing; }; \
+	fi
+
+bench: all
+	@sh bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGLIBDIR)
+	install -m 0755 $(B)/leakshim $(B)/leakreport $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(B)/libleakshim.so $(DESTDIR)$(PKGLIBDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/leakshim $(DESTDIR)$(BINDIR)/leakreport
+	rm -f $(DESTDIR)$(PKGLIBDIR)/libleakshim.so
+	-rmdir $(DESTDIR)$(PKGLIBDIR)
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all examples check sanitize demo deps bench install uninstall clean
+.DELETE_ON_ERROR:
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * arena.c - the mmap-backed allocator behind every byte the shim keeps.
+ *
+ * The shim cannot use the malloc it wraps: it would recurse, and its own
+ * records would show up as the host's allocations.  Small requests (up to
+ * LK_ARENA_MAX_CLASS) are rounded up to a power of two and served from
+ * free lists, refilled by bumping a pointer through 1 MiB chunks mapped
+ * with mmap.  Larger requests (hash-table arrays) get their own mapping and
+ * are unmapped when freed.  Callers pass the size back to lk_arena_free, so
+ * no header is stored in front of a block (uthash's uthash_free gives it).
+ *
+ * Small blocks are never returned to the system; the tables that use them
+ * (stacks, libpq records) only grow or recycle entries of the same sizes.
+ */
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "arena.h"
+#include "lock.h"
+
+#define LK_ARENA_MIN_SHIFT	4	/* 16-byte classes and up */
+#define LK_ARENA_MAX_SHIFT	16	/* 64 KiB: larger goes to mmap */
+#define LK_ARENA_CLASSES	(LK_ARENA_MAX_SHIFT - LK_ARENA_MIN_SHIFT + 1)
+#define LK_ARENA_CHUNK		(1u << 20)
+
+struct lk_free_block {
+	struct lk_free_block *next;
+};
+
+/*
+ * lk_arena_lock guards every field of struct lk_arena.  It is taken for a
+ * pointer bump or a list pop, and around mmap only when a chunk runs out.
+ */
+static struct lk_arena {
+	struct lk_lock lock;
+	char *bump;		/* next free byte in the current chunk */
+	char *end;		/* end of the current chunk */
+	struct lk_free_block *free[LK_ARENA_CLASSES];
+	size_t mapped;		/* bytes mapped in total */
+	size_t limit;		/* 0, or the cap on `mapped` */
+} lk_arena = { .lock = LK_LOCK_INIT };
+
+static int lk_arena_class(size_t size)
+{
+	int shift = LK_ARENA_MIN_SHIFT;
+
+	while (((size_t)1 << shift) < size)
+		shift++;
+	return shift - LK_ARENA_MIN_SHIFT;
+}
+
+static void *lk_arena_map_locked(size_t size)
+{
+	void *p;
+
+	if (lk_arena.limit && lk_arena.mapped + size > lk_arena.limit)
+		return NULL;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	lk_arena.mapped += size;
+	return p;
+}
+
+static size_t lk_page_round(size_t size)
+{
+	return (size + 4095) & ~(size_t)4095;
+}
+
+static void *lk_arena_small_locked(int cls)
+{
+	size_t size = (size_t)1 << (cls + LK_ARENA_MIN_SHIFT);
+	struct lk_free_block *b = lk_arena.free[cls];
+	char *p;
+
+	if (b) {
+		lk_arena.free[cls] = b->next;
+		memset(b, 0, size);
+		return b;
+	}
+	if ((size_t)(lk_arena.end - lk_arena.bump) < size) {
+		p = lk_arena_map_locked(LK_ARENA_CHUNK);
+		if (!p)
+			return NULL;
+		lk_arena.bump = p;
+		lk_arena.end = p + LK_ARENA_CHUNK;
+	}
+	p = lk_arena.bump;
+	lk_arena.bump += size;
+	return p;
+}
+
+void *lk_arena_alloc(size_t size)
+{
+	void *p;
+
+	if (size == 0)
+		size = 1;
+	if (size > ((size_t)1 << LK_ARENA_MAX_SHIFT)) {
+		if (size > SIZE_MAX - 4096)
+			return NULL;
+		lk_lock(&lk_arena.lock);
+		p = lk_arena_map_locked(lk_page_round(size));
+		lk_unlock(&lk_arena.lock);
+		return p;
+	}
+	lk_lock(&lk_arena.lock);
+	p = lk_arena_small_locked(lk_arena_class(size));
+	lk_unlock(&lk_arena.lock);
+	return p;
+}
+
+void lk_arena_free(void *p, size_t size)
+{
+	struct lk_free_block *b = p;
+	int cls;
+
+	if (!p)
+		return;
+	if (size == 0)
+		size = 1;
+	if (size > ((size_t)1 << LK_ARENA_MAX_SHIFT)) {
+		size = lk_page_round(size);
+		munmap(p, size);
+		lk_lock(&lk_arena.lock);
+		lk_arena.mapped -= size;
+		lk_unlock(&lk_arena.lock);
+		return;
+	}
+	cls = lk_arena_class(size);
+	lk_lock(&lk_arena.lock);
+	b->next = lk_arena.free[cls];
+	lk_arena.free[cls] = b;
+	lk_unlock(&lk_arena.lock);
+}
+
+size_t lk_arena_mapped(void)
+{
+	return __atomic_load_n(&lk_arena.mapped, __ATOMIC_RELAXED);
+}
+
+void lk_arena_set_limit(size_t bytes)
+{
+	lk_arena.limit = bytes;
+}
+
+void lk_arena_lock_all(void)
+{
+	lk_lock(&lk_arena.lock);
+}
+
+void lk_arena_unlock_all(void)
+{
+	lk_unlock(&lk_arena.lock);
+}
+
+void lk_arena_reset_child(void)
+{
+	lk_lock_reset(&lk_arena.lock);
+}

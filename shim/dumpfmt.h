@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dumpfmt.h - the leakshim dump format, shared by the writer (shim/dump.c)
+ * and the reader (reporter/parse.c).  docs/dump-format.md explains it for
+ * people; this comment is the grammar both sides implement.
+ *
+ * A dump is text, one record per line, '\n' terminated:
+ *
+ *   leakshim-dump 1                      first line, always
+ *   P pid ppid reason time_ms uptime_ms seq signal
+ *   X exe-path                           absolute path of the executable
+ *   N program-name                       short name (argv[0] basename)
+ *   o name value                         a numeric setting (depth, ...)
+ *   c name value                         a counter (allocs, frees, ...)
+ *   m lo hi bias build-id path           one loaded module
+ *   s id n pc1 ... pcn                   an interned stack, innermost first
+ *   b stack class blocks bytes oldest_ms live blocks of one stack and class
+ *   e records dropped                    last line: records written between
+ *                                        the first line and this one
+ *
+ * Every number is lower-case hexadecimal without "0x".  `reason` is one of
+ * LK_REASON_*; `class` is one letter, LK_CLASS_*.  `build-id` is hex or
+ * "-".  A string field (path, name) is last on its line and runs to the
+ * end of it; a backslash, a newline or any other byte below 0x20 or equal
+ * to 0x7f in it is written as "\\", "\n" or "\xHH".
+ *
+ * Order: P, X and N come before the first m; every s comes before the
+ * first b that names it; e is last.  A reader rejects a first line with
+ * another version, a malformed known record, or a missing e; it skips
+ * records whose tag it does not know, so later versions of the writer
+ * may add records without breaking older readers.
+ */
+#ifndef LK_DUMPFMT_H
+#define LK_DUMPFMT_H
+
+#define LK_DUMP_MAGIC		"leakshim-dump"
+#define LK_DUMP_VERSION		1
+
+#define LK_TAG_PROCESS		'P'
+#define LK_TAG_EXE		'X'
+#define LK_TAG_NAME		'N'
+#define LK_TAG_OPTION		'o'
+#define LK_TAG_COUNTER		'c'
+#define LK_TAG_MODULE		'm'
+#define LK_TAG_STACK		's'
+#define LK_TAG_BLOCKS		'b'
+#define LK_TAG_END		'e'
+
+/* Why the dump was written. */
+#define LK_REASON_EXIT		"exit"
+#define LK_REASON_SIGNAL	"signal"
+#define LK_REASON_INTERVAL	"interval"
+
+/* Leak class of a group of blocks (DESIGN.md: kind). */
+#define LK_CLASS_LIVE		'l'	/* not classified */
+#define LK_CLASS_DIRECT		'd'	/* no pointer reaches it */
+#define LK_CLASS_INDIRECT	'i'	/* reached only from leaked blocks */
+#define LK_CLASS_REACHABLE	'r'	/* still referenced */
+
+/* Longest stack a dump may hold; readers reject longer ones. */
+#define LK_MAX_FRAMES		256
+
+#endif

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * preload.c - the exported allocation functions that LD_PRELOAD puts in
+ * front of libc's.  Thin wrappers only: decide, call, record.
+ *
+ * Each wrapper resolves the real function on first use (serving dlsym's
+ * own allocations from the bootstrap pool meanwhile), calls it, and records
+ * the result when the shim is on and this is not a nested call.  errno is
+ * what the real function left: recording saves and restores it.  free
+ * records before the real free (see track.c).  Pointers from the bootstrap
+ * pool never reach libc.
+ *
+ * Not wrapped, because glibc routes them through these: reallocarray is
+ * realloc with an overflow check (done here the same way); strdup, getline,
+ * asprintf, open_memstream and C++ operator new call malloc or realloc
+ * through the PLT and so land here with their own frame on the stack.
+ */
+#include <errno.h>
+#include <malloc.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boot.h"
+#include "guard.h"
+#include "real.h"
+#include "shim.h"
+#include "track.h"
+
+static inline int lk_ready(void)
+{
+	return lk_likely(lk_real.malloc != NULL) || lk_real_resolve();
+}
+
+static inline void lk_note_alloc(void *p, size_t size)
+{
+	int e;
+
+	if (p && lk_tracking() && lk_guard_enter()) {
+		e = errno;
+		lk_track_alloc(p, size);
+		errno = e;
+		lk_guard_leave();
+	}
+}
+
+LK_EXPORT void *malloc(size_t size)
+{
+	void *p;
+
+	if (!lk_ready())
+		return lk_boot_alloc(size, 16);
+	p = lk_real.malloc(size);
+	lk_note_alloc(p, size);
+	return p;
+}
+
+LK_EXPORT void free(void *p)
+{
+	int e;
+
+	if (!p || lk_boot_owns(p))
+		return;
+	if (lk_tracking() && lk_guard_enter()) {
+		e = errno;
+		lk_track_free(p);
+		errno = e;
+		lk_guard_leave();
+	}
+	if (lk_ready())
+		lk_real.free(p);
+}
+
+LK_EXPORT void *calloc(size_t n, size_t size)
+{
+	size_t total;
+	void *p;
+
+	if (!lk_ready())
+		return __builtin_mul_overflow(n, size, &total) ?
+		       (errno = ENOMEM, NULL) : lk_boot_alloc(total, 16);
+	p = lk_real.calloc(n, size);
+	if (p && !__builtin_mul_overflow(n, size, &total))
+		lk_note_alloc(p, total);
+	return p;
+}
+
+/* realloc of a bootstrap block: move it to the real allocator. */
+static void *lk_boot_realloc(void *p, size_t size)
+{
+	size_t old = lk_boot_size(p);
+	void *q;
+
+	if (!lk_ready())
+		q = lk_boot_alloc(size, 16);
+	else
+		q = malloc(size);
+	if (q)
+		memcpy(q, p, old < size ? old : size);
+	return q;
+}
+
+LK_EXPORT void *realloc(void *p, size_t size)
+{
+	void *q;
+
+	if (!p)
+		return malloc(size);
+	if (lk_boot_owns(p))
+		return lk_boot_realloc(p, size);
+	if (!lk_ready())
+		return NULL;	/* unreachable: p came from somewhere */
+	if (!lk_tracking() || !lk_guard_enter())
+		return lk_real.realloc(p, size);
+	q = lk_track_realloc(p, size);
+	lk_guard_leave();
+	return q;
+}
+
+LK_EXPORT void *reallocarray(void *p, size_t n, size_t size)
+{
+	size_t total;
+
+	if (__builtin_mul_overflow(n, size, &total)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return realloc(p, total);
+}
+
+LK_EXPORT int posix_memalign(void **out, size_t align, size_t size)
+{
+	int r;
+
+	if (!lk_ready()) {
+		if (align < sizeof(void *) || (align & (align - 1)))
+			return EINVAL;
+		*out = lk_boot_alloc(size, align);
+		return *out ? 0 : ENOMEM;
+	}
+	r = lk_real.posix_memalign(out, align, size);
+	if (r == 0)
+		lk_note_alloc(*out, size);
+	return r;
+}
+
+LK_EXPORT void *aligned_alloc(size_t align, size_t size)
+{
+	void *p;
+
+	if (!lk_ready())
+		return lk_boot_alloc(size, align);
+	p = lk_real.aligned_alloc(align, size);
+	lk_note_alloc(p, size);
+	return p;
+}
+
+LK_EXPORT void *memalign(size_t align, size_t size)
+{
+	void *p;
+
+	if (!lk_ready())
+		return lk_boot_alloc(size, align);
+	p = lk_real.memalign(align, size);
+	lk_note_alloc(p, size);
+	return p;
+}
+
+LK_EXPORT void *valloc(size_t size)
+{
+	void *p;
+
+	if (!lk_ready())
+		return lk_boot_alloc(size, 4096);
+	p = lk_real.valloc(size);
+	lk_note_alloc(p, size);
+	return p;
+}
+
+LK_EXPORT void *pvalloc(size_t size)
+{
+	void *p;
+
+	if (!lk_ready())
+		return lk_boot_alloc((size + 4095) & ~(size_t)4095, 4096);
+	p = lk_real.pvalloc(size);
+	lk_note_alloc(p, (size + 4095) & ~(size_t)4095);
+	return p;
+}
+
+LK_EXPORT size_t malloc_usable_size(void *p)
+{
+	if (!p)
+		return 0;
+	if (lk_boot_owns(p))
+		return lk_boot_size(p);
+	if (!lk_ready())
+		return 0;
+	return lk_real.malloc_usable_size(p);
+}

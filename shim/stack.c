@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * stack.c - stack capture with libunwind, and the stack depot.
+ *
+ * Every allocation needs its stack, but programs allocate from a few
+ * thousand places: each distinct stack is stored once and blocks refer to
+ * it by a 32-bit id (as LLVM's stack depot and heaptrack's trace tree do).
+ *
+ * The depot has two parts.  `lk_depot.dir` maps an id to its record; it is
+ * a two-level array whose chunks never move, so a dump can walk ids without
+ * a lock.  `lk_index` is an open-addressing hash index of record pointers,
+ * read without any lock on the malloc path: a reader loads the current
+ * index and probes it; slots only ever go from NULL to a record.  Inserts
+ * and growth happen under lk_depot.lock.  Growth builds a new index and
+ * publishes it; the old one is left in place (never freed) because a
+ * reader may still be probing it.  A reader that misses in a stale index
+ * takes the lock and looks again, so it never creates a duplicate.  The
+ * indexes left behind add up to less than the current one.
+ */
+#include <string.h>
+
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+
+#include "arena.h"
+#include "lock.h"
+#include "stack.h"
+
+#define LK_DIR_SHIFT	12
+#define LK_DIR_CHUNK	(1u << LK_DIR_SHIFT)
+#define LK_DIR_CHUNKS	((LK_STACK_MAX_ID >> LK_DIR_SHIFT) + 1)
+#define LK_INDEX_MIN	4096
+
+struct lk_index {
+	uint64_t mask;			/* slots - 1 */
+	struct lk_stack *slot[];	/* NULL or a record */
+};
+
+/*
+ * lk_depot.lock guards inserts into the index, index growth, `next_id` and
+ * the creation of directory chunks.  Lookups take no lock.
+ */
+static struct {
+	struct lk_lock lock;
+	uint32_t next_id;		/* last id handed out */
+	uint64_t used;			/* records in the current index */
+	struct lk_stack **dir[LK_DIR_CHUNKS];
+} lk_depot = { .lock = LK_LOCK_INIT };
+
+static struct lk_index *lk_index;	/* current index, published */
+
+static unsigned lk_depth = 32;
+static uintptr_t lk_self_lo, lk_self_hi;
+
+void lk_stack_init(unsigned depth, uintptr_t self_lo, uintptr_t self_hi)
+{
+	lk_depth = depth;
+	lk_self_lo = self_lo;
+	lk_self_hi = self_hi;
+}
+
+int lk_stack_capture(uintptr_t *pc)
+{
+	int n, skip = 0, keep;
+
+	n = unw_backtrace((void **)pc, (int)lk_depth + LK_STACK_SLACK);
+	while (skip < n && pc[skip] >= lk_self_lo && pc[skip] < lk_self_hi)
+		skip++;
+	keep = n - skip;
+	if (keep > (int)lk_depth)
+		keep = (int)lk_depth;
+	if (skip && keep > 0)
+		memmove(pc, pc + skip, (size_t)keep * sizeof(pc[0]));
+	return keep > 0 ? keep : 0;
+}
+
+static uint64_t lk_stack_hash(const uintptr_t *pc, int n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)n;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		h ^= pc[i];
+		h *= 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	return h;
+}
+
+static int lk_stack_equal(const struct lk_stack *s, uint64_t h,
+			  const uintptr_t *pc, int n)
+{
+	return s->hash == h && s->n == (uint32_t)n &&
+	       memcmp(s->pc, pc, (size_t)n * sizeof(pc[0])) == 0;
+}
+
+/* Probes idx; returns the match, or NULL at the first empty slot. */
+static struct lk_stack *lk_index_find(struct lk_index *idx, uint64_t h,
+				      const uintptr_t *pc, int n)
+{
+	uint64_t i = h & idx->mask;
+	struct lk_stack *s;
+
+	for (;; i = (i + 1) & idx->mask) {
+		s = __atomic_load_n(&idx->slot[i], __ATOMIC_ACQUIRE);
+		if (!s || lk_stack_equal(s, h, pc, n))
+			return s;
+	}
+}
+
+static void lk_index_put(struct lk_index *idx, struct lk_stack *s)
+{
+	uint64_t i = s->hash & idx->mask;
+
+	while (idx->slot[i])
+		i = (i + 1) & idx->mask;
+	__atomic_store_n(&idx->slot[i], s, __ATOMIC_RELEASE);
+}
+
+static size_t lk_index_size(uint64_t slots)
+{
+	return sizeof(struct lk_index) + slots * sizeof(struct lk_stack *);
+}
+
+/* Keeps the load under 1/2 so probes stay short; 0 if out of memory. */
+static int lk_index_grow_locked(void)
+{
+	struct lk_index *old = lk_index, *idx;
+	uint64_t slots = old ? (old->mask + 1) * 2 : LK_INDEX_MIN, i;
+
+	if (old && lk_depot.used + 1 <= (old->mask + 1) / 2)
+		return 1;
+	idx = lk_arena_alloc(lk_index_size(slots));
+	if (!idx)
+		return 0;
+	idx->mask = slots - 1;
+	for (i = 0; old && i <= old->mask; i++)
+		if (old->slot[i])
+			lk_index_put(idx, old->slot[i]);
+	__atomic_store_n(&lk_index, idx, __ATOMIC_RELEASE);
+	return 1;
+}
+
+static int lk_dir_put_locked(struct lk_stack *s)
+{
+	struct lk_stack ***chunk = &lk_depot.dir[s->id >> LK_DIR_SHIFT];
+
+	struct lk_stack **fresh;
+
+	if (!*chunk) {
+		fresh = lk_arena_alloc(LK_DIR_CHUNK * sizeof(*fresh));
+		if (!fresh)
+			return 0;
+		__atomic_store_n(chunk, fresh, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&(*chunk)[s->id & (LK_DIR_CHUNK - 1)], s,
+			 __ATOMIC_RELEASE);
+	return 1;
+}
+
+static uint32_t lk_stack_insert_locked(uint64_t h, const uintptr_t *pc,
+				       int n)
+{
+	struct lk_stack *s;
+	size_t size = sizeof(*s) + (size_t)n * sizeof(pc[0]);
+
+	if (lk_depot.next_id >= LK_STACK_MAX_ID || !lk_index_grow_locked())
+		return 0;
+	s = lk_arena_alloc(size);
+	if (!s)
+		return 0;
+	s->hash = h;
+	s->n = (uint32_t)n;
+	s->id = lk_depot.next_id + 1;
+	memcpy(s->pc, pc, (size_t)n * sizeof(pc[0]));
+	if (!lk_dir_put_locked(s)) {
+		lk_arena_free(s, size);
+		return 0;
+	}
+	lk_depot.next_id = s->id;
+	lk_depot.used++;
+	lk_index_put(lk_index, s);
+	return s->id;
+}
+
+uint32_t lk_stack_intern(const uintptr_t *pc, int n)
+{
+	uint64_t h = lk_stack_hash(pc, n);
+	struct lk_index *idx = __atomic_load_n(&lk_index, __ATOMIC_ACQUIRE);
+	struct lk_stack *s;
+	uint32_t id;
+
+	if (idx && (s = lk_index_find(idx, h, pc, n)))
+		return s->id;
+	lk_lock(&lk_depot.lock);
+	s = lk_index ? lk_index_find(lk_index, h, pc, n) : NULL;
+	id = s ? s->id : lk_stack_insert_locked(h, pc, n);
+	lk_unlock(&lk_depot.lock);
+	return id;
+}
+
+const struct lk_stack *lk_stack_get(uint32_t id)
+{
+	struct lk_stack **chunk;
+
+	if (id == 0 || id > LK_STACK_MAX_ID)
+		return NULL;
+	chunk = __atomic_load_n(&lk_depot.dir[id >> LK_DIR_SHIFT],
+				__ATOMIC_ACQUIRE);
+	if (!chunk)
+		return NULL;
+	return __atomic_load_n(&chunk[id & (LK_DIR_CHUNK - 1)],
+			       __ATOMIC_ACQUIRE);
+}
+
+uint32_t lk_stack_count(void)
+{
+	return __atomic_load_n(&lk_depot.next_id, __ATOMIC_ACQUIRE);
+}
+
+void lk_stack_lock_all(void)
+{
+	lk_lock(&lk_depot.lock);
+}
+
+void lk_stack_unlock_all(void)
+{
+	lk_unlock(&lk_depot.lock);
+}
+
+void lk_stack_reset_child(void)
+{
+	lk_lock_reset(&lk_depot.lock);
+}

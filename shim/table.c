@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * table.c - the live-block table.
+ *
+ * One record per live block, so its size decides the tracker's memory:
+ * a record is two 64-bit words in an open-addressing array (no per-entry
+ * pointers, unlike uthash's 56-byte handle).
+ *
+ *   key = addr >> 3 (44 bits) | birth << 44 (20 bits, seconds, saturating)
+ *   val = size (40 bits)     | stack id << 40 (24 bits)
+ *
+ * key == 0 marks an empty slot.  User-space addresses on x86-64 are below
+ * 2^47 and malloc results are 8-aligned, so addr >> 3 fits in 44 bits;
+ * a block outside that (never seen from glibc) is dropped and counted.
+ *
+ * The table is split into LK_SHARDS shards by a hash of the address, each
+ * with its own lock, so threads that allocate at once rarely meet.  Inside
+ * a shard: linear probing, growth by doubling at 3/4 load, and deletion by
+ * shifting back the entries that follow (no tombstones), so probes stay
+ * short however long the program runs.
+ */
+#include <string.h>
+
+#include "arena.h"
+#include "lock.h"
+#include "table.h"
+
+#define LK_SHARDS	64
+#define LK_SHARD_BITS	6
+#define LK_SHARD_MIN	256
+#define LK_ADDR_BITS	44
+#define LK_ADDR_MASK	((((uint64_t)1) << LK_ADDR_BITS) - 1)
+#define LK_SIZE_BITS	40
+
+struct lk_slot {
+	uint64_t key;
+	uint64_t val;
+};
+
+/*
+ * Each shard's lock guards all of that shard: the slot array, its size,
+ * its count and its counters.
+ */
+struct lk_shard {
+	struct lk_lock lock;
+	uint64_t mask;		/* slots - 1, or 0 before init */
+	uint64_t count;		/* live records */
+	struct lk_slot *slot;
+	uint64_t allocs, frees, dropped;
+} __attribute__((aligned(64)));
+
+static struct lk_shard lk_shards[LK_SHARDS];
+
+static inline uint64_t lk_addr_hash(uintptr_t addr)
+{
+	return (uint64_t)(addr >> 3) * 0x9e3779b97f4a7c15ull;
+}
+
+static inline struct lk_shard *lk_shard_of(uint64_t h)
+{
+	return &lk_shards[h >> (64 - LK_SHARD_BITS)];
+}
+
+static inline uint64_t lk_slot_home(const struct lk_shard *s, uint64_t h)
+{
+	return (h >> 16) & s->mask;
+}
+
+static void lk_pack(const struct lk_block *b, struct lk_slot *e)
+{
+	uint64_t birth = b->birth < LK_BLOCK_MAX_BIRTH ?
+			 b->birth : LK_BLOCK_MAX_BIRTH;
+	uint64_t size = b->size < LK_BLOCK_MAX_SIZE ?
+			b->size : LK_BLOCK_MAX_SIZE;
+
+	e->key = ((uint64_t)b->addr >> 3) | (birth << LK_ADDR_BITS);
+	e->val = size | ((uint64_t)b->stack << LK_SIZE_BITS);
+}
+
+static void lk_unpack(const struct lk_slot *e, struct lk_block *b)
+{
+	b->addr = (uintptr_t)((e->key & LK_ADDR_MASK) << 3);
+	b->birth = (uint32_t)(e->key >> LK_ADDR_BITS);
+	b->size = e->val & LK_BLOCK_MAX_SIZE;
+	b->stack = (uint32_t)(e->val >> LK_SIZE_BITS);
+}
+
+static int lk_shard_alloc(struct lk_shard *s, uint64_t slots)
+{
+	struct lk_slot *a = lk_arena_alloc(slots * sizeof(*a));
+
+	if (!a)
+		return 0;
+	s->slot = a;
+	s->mask = slots - 1;
+	return 1;
+}
+
+int lk_table_init(void)
+{
+	int i;
+
+	for (i = 0; i < LK_SHARDS; i++)
+		if (!lk_shards[i].slot &&
+		    !lk_shard_alloc(&lk_shards[i], LK_SHARD_MIN))
+			return 0;
+	return 1;
+}
+
+/* Slot holding addr's key bits, or the empty slot where it would go. */
+static uint64_t lk_probe(const struct lk_shard *s, uint64_t h, uint64_t akey)
+{
+	uint64_t i = lk_slot_home(s, h);
+
+	while (s->slot[i].key && (s->slot[i].key & LK_ADDR_MASK) != akey)
+		i = (i + 1) & s->mask;
+	return i;
+}
+
+static int lk_shard_grow_locked(struct lk_shard *s)
+{
+	struct lk_slot *old = s->slot;
+	uint64_t oldn = s->mask + 1, i, j, h;
+
+	if (!lk_shard_alloc(s, oldn * 2))
+		return 0;
+	for (i = 0; i < oldn; i++) {
+		if (!old[i].key)
+			continue;
+		h = lk_addr_hash((uintptr_t)((old[i].key & LK_ADDR_MASK) << 3));
+		j = lk_probe(s, h, old[i].key & LK_ADDR_MASK);
+		s->slot[j] = old[i];
+	}
+	lk_arena_free(old, oldn * sizeof(*old));
+	return 1;
+}
+
+/* Inserts or replaces; 0 if the shard is full and cannot grow. */
+static int lk_put_locked(struct lk_shard *s, uint64_t h,
+			 const struct lk_slot *e)
+{
+	uint64_t i = lk_probe(s, h, e->key & LK_ADDR_MASK);
+
+	if (!s->slot[i].key) {
+		if ((s->count + 1) * 4 > (s->mask + 1) * 3) {
+			if (!lk_shard_grow_locked(s))
+				return 0;
+			i = lk_probe(s, h, e->key & LK_ADDR_MASK);
+		}
+		s->count++;
+	}
+	s->slot[i] = *e;
+	return 1;
+}
+
+static int lk_addr_ok(uintptr_t addr)
+{
+	return addr && !(addr & 7) && ((uint64_t)addr >> 3) <= LK_ADDR_MASK;
+}
+
+int lk_table_add(const struct lk_block *b)
+{
+	uint64_t h = lk_addr_hash(b->addr);
+	struct lk_shard *s = lk_shard_of(h);
+	struct lk_slot e;
+	int r;
+
+	lk_pack(b, &e);
+	lk_lock(&s->lock);
+	r = s->slot && lk_addr_ok(b->addr) ? lk_put_locked(s, h, &e) : 0;
+	if (r)
+		s->allocs++;
+	else
+		s->dropped++;
+	lk_unlock(&s->lock);
+	return r;
+}
+
+/* Backward-shift deletion: pulls later entries of the probe run into the
+ * hole so that no lookup ever stops early at it. */
+static void lk_erase_locked(struct lk_shard *s, uint64_t hole)
+{
+	uint64_t i = hole, home, h;
+
+	for (;;) {
+		i = (i + 1) & s->mask;
+		if (!s->slot[i].key)
+			break;
+		h = lk_addr_hash((uintptr_t)((s->slot[i].key & LK_ADDR_MASK)
+					     << 3));
+		home = lk_slot_home(s, h);
+		/* Move it if its home is not in (hole, i], cyclically. */
+		if (((i - home) & s->mask) >= ((i - hole) & s->mask)) {
+			s->slot[hole] = s->slot[i];
+			hole = i;
+		}
+	}
+	s->slot[hole].key = 0;
+	s->slot[hole].val = 0;
+	s->count--;
+}
+
+int lk_table_del(uintptr_t addr, struct lk_block *old)
+{
+	uint64_t h = lk_addr_hash(addr);
+	struct lk_shard *s = lk_shard_of(h);
+	uint64_t i;
+	int found = 0;
+
+	if (!lk_addr_ok(addr))
+		return 0;
+	lk_lock(&s->lock);
+	if (s->slot) {
+		i = lk_probe(s, h, (uint64_t)addr >> 3);
+		if (s->slot[i].key) {
+			if (old)
+				lk_unpack(&s->slot[i], old);
+			lk_erase_locked(s, i);
+			s->frees++;
+			found = 1;
+		}
+	}
+	lk_unlock(&s->lock);
+	return found;
+}
+
+void lk_table_restore(const struct lk_block *b)
+{
+	uint64_t h = lk_addr_hash(b->addr);
+	struct lk_shard *s = lk_shard_of(h);
+	struct lk_slot e;
+
+	lk_pack(b, &e);
+	lk_lock(&s->lock);
+	if (lk_put_locked(s, h, &e))
+		s->frees--;
+	else
+		s->dropped++;
+	lk_unlock(&s->lock);
+}
+
+void lk_table_foreach(void (*fn)(const struct lk_block *, void *), void *arg)
+{
+	struct lk_shard *s;
+	struct lk_block b;
+	uint64_t i;
+	int k;
+
+	for (k = 0; k < LK_SHARDS; k++) {
+		s = &lk_shards[k];
+		lk_lock(&s->lock);
+		for (i = 0; s->slot && i <= s->mask; i++) {
+			if (!s->slot[i].key)
+				continue;
+			lk_unpack(&s->slot[i], &b);
+			fn(&b, arg);
+		}
+		lk_unlock(&s->lock);
+	}
+}
+
+void lk_table_counts(struct lk_table_counts *c)
+{
+	int k;
+
+	memset(c, 0, sizeof(*c));
+	for (k = 0; k < LK_SHARDS; k++) {
+		c->allocs += __atomic_load_n(&lk_shards[k].allocs,
+					     __ATOMIC_RELAXED);
+		c->frees += __atomic_load_n(&lk_shards[k].frees,
+					    __ATOMIC_RELAXED);
+		c->dropped += __atomic_load_n(&lk_shards[k].dropped,
+					      __ATOMIC_RELAXED);
+	}
+}
+
+void lk_table_lock_all(void)
+{
+	int k;
+
+	for (k = 0; k < LK_SHARDS; k++)
+		lk_lock(&lk_shards[k].lock);
+}
+
+void lk_table_unlock_all(void)
+{
+	int k;
+
+	for (k = LK_SHARDS - 1; k >= 0; k--)
+		lk_unlock(&lk_shards[k].lock);
+}
+
+void lk_table_reset_child(void)
+{
+	int k;
+
+	for (k = 0; k < LK_SHARDS; k++)
+		lk_lock_reset(&lk_shards[k].lock);
+}

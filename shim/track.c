@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * track.c - the tracker's side of malloc, free and realloc.
+ *
+ * Order matters.  The stack is captured before any lock is taken (it is
+ * the slow part); the table lock is held only for the insert.  free takes
+ * the record out before the real free runs; realloc takes the old record
+ * out first and puts it back if the real realloc fails, because only then
+ * is the old block still the program's.
+ *
+ * The capture buffer is thread-local rather than on the stack: it is 2 KiB,
+ * and threads with small stacks (16 KiB is legal) allocate too.  The guard
+ * keeps a signal handler's nested malloc from touching it.
+ */
+#include <errno.h>
+#include <stdint.h>
+
+#include "real.h"
+#include "shim.h"
+#include "stack.h"
+#include "table.h"
+#include "track.h"
+
+static __thread uintptr_t lk_pcbuf[LK_STACK_CAPTURE]
+	__attribute__((tls_model("initial-exec")));
+
+static void lk_record(void *p, size_t size, int n)
+{
+	struct lk_block b;
+
+	b.addr = (uintptr_t)p;
+	b.size = size;
+	b.stack = lk_stack_intern(lk_pcbuf, n);
+	b.birth = __atomic_load_n(&lk_now, __ATOMIC_RELAXED);
+	lk_table_add(&b);
+}
+
+void lk_track_alloc(void *p, size_t size)
+{
+	lk_record(p, size, lk_stack_capture(lk_pcbuf));
+}
+
+void lk_track_free(void *p)
+{
+	lk_table_del((uintptr_t)p, NULL);
+}
+
+void *lk_track_realloc(void *p, size_t size)
+{
+	struct lk_block old;
+	int n, had, e;
+	void *q;
+
+	n = lk_stack_capture(lk_pcbuf);
+	had = lk_table_del((uintptr_t)p, &old);
+	q = lk_real.realloc(p, size);
+	e = errno;
+	if (q)
+		lk_record(q, size, n);
+	else if (size != 0 && had)
+		lk_table_restore(&old);
+	errno = e;
+	return q;
+}
