@@ -34,7 +34,7 @@ SHIM_CFLAGS = -fPIC -fvisibility=hidden -ftls-model=initial-exec \
 	-fno-builtin-realloc -I/usr/include/x86_64-linux-gnu
 SHIM_LIBS = -shared -Wl,--no-undefined -Wl,-z,nodelete -lunwind -ldl -lpthread
 
-SHIM_CORE = arena config out stack table track boot real dump modmap
+SHIM_CORE = arena config out stack table track boot real dump modmap state
 SHIM_SRCS = $(addprefix shim/,$(addsuffix .c,$(SHIM_CORE))) \
 	shim/shim.c shim/ctl.c shim/preload.c
 SHIM_OBJS = $(SHIM_SRCS:shim/%.c=$(B)/shim/%.o)
@@ -67,7 +67,7 @@ $(B)/libleakshim.so: $(SHIM_OBJS)
 $(B)/leakreport: $(B)/reporter/main.o $(REPORT_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(REPORT_LIBS)
 
-$(B)/leakshim: $(B)/reporter/leakshim.o $(B)/reporter/util.o
+$(B)/leakshim: $(B)/reporter/leakshim.o
 	$(CC) $(CFLAGS) -o $@ $^
 
 # --- examples: built without optimisation so each leak keeps its line ---
@@ -82,7 +82,8 @@ $(B)/examples/%: examples/%.cc
 	$(CXX) $(EXAMPLE_CFLAGS) -o $@ $<
 
 # --- unit tests link the module sources directly, no LD_PRELOAD ---
-UNIT_SHIM_OBJS = $(filter-out $(B)/shim/preload.o,$(SHIM_OBJS))
+UNIT_SHIM_OBJS = $(filter-out $(B)/shim/preload.o $(B)/shim/shim.o \
+	$(B)/shim/ctl.o,$(SHIM_OBJS))
 
 $(B)/tests/t_%: tests/unit/t_%.c $(UNIT_SHIM_OBJS) $(REPORT_OBJS) tests/tap.h
 	@mkdir -p $(@D)

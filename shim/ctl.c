@@ -22,15 +22,11 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "dumpfmt.h"
 #include "out.h"
 #include "shim.h"
-
-uint32_t lk_now;
-int lk_term_signal;
 
 /* Written by handlers, read by the control thread. */
 static int lk_wake[2] = { -1, -1 };
@@ -38,22 +34,6 @@ static int lk_wake[2] = { -1, -1 };
 static int lk_done[2] = { -1, -1 };
 static volatile sig_atomic_t lk_want_dump;
 static volatile sig_atomic_t lk_want_term;
-
-uint64_t lk_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-uint64_t lk_wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void lk_tick(void)
 {

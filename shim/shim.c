@@ -32,12 +32,6 @@
 #include "stack.h"
 #include "table.h"
 
-int lk_state = LK_INIT;
-struct lk_config lk_cfg;
-uint64_t lk_start_ms;
-
-__thread int lk_in_shim __attribute__((tls_model("initial-exec")));
-
 /* 0 before lk_start, 1 while one thread runs it, 2 after. */
 static int lk_start_once;
 static int lk_final_done;
@@ -51,12 +45,9 @@ void lk_die(const char *why)
 
 static void lk_warn_unimplemented(void)
 {
-	static const struct {
-		const char *key;
-		int set;
-	} later[] = {
-		{ "keep", 0 }, { "sample", 0 }, { "suppressions", 0 },
-		{ "conn_max", 0 }, { "conn_limit", 0 }, { "metrics", 0 },
+	static const char *const later[] = {
+		"keep", "sample", "suppressions", "conn_max", "conn_limit",
+		"metrics",
 	};
 	int set[6];
 	size_t i;
@@ -70,7 +61,7 @@ static void lk_warn_unimplemented(void)
 	for (i = 0; i < sizeof(later) / sizeof(later[0]); i++)
 		if (set[i])
 			lk_warn("option '%s' is not supported yet; ignored",
-				later[i].key);
+				later[i]);
 }
 
 static int lk_init_locked(void)
@@ -163,10 +154,10 @@ static void lk_summary(const struct lk_dump_totals *t, const char *when)
 
 	if (!lk_cfg.summary || !path)
 		return;
-	lk_warn("%llu bytes in %llu blocks live %s, from %llu sites; "
+	lk_warn("%llu bytes in %llu blocks live %s, from %llu site%s; "
 		"dump: %s", (unsigned long long)t->bytes,
 		(unsigned long long)t->blocks, when,
-		(unsigned long long)t->sites, path);
+		(unsigned long long)t->sites, t->sites == 1 ? "" : "s", path);
 }
 
 void lk_final_dump(int at_exit)

@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * leakshim.c - the `leakshim` command: run a program under the shim and
+ * print the report of its final dump.
+ *
+ *   leakshim [options] [--] PROGRAM [ARGS...]
+ *
+ * It maps its flags onto LEAKSHIM_OPTIONS (appended to what the environment
+ * already holds, so flags win), puts libleakshim.so first in LD_PRELOAD,
+ * runs the program as a child, waits, finds the child's final dump by
+ * expanding the dump path pattern with the child's pid, and runs leakreport
+ * on it.  The report goes to stderr (or --output FILE), so the program's
+ * stdout stays the program's.  Its exit status is the program's: the same
+ * code, or death by the same signal (the shim turns it into `exitcode` when
+ * asked and leaks were found).
+ *
+ * The library and leakreport are found next to this executable (the build
+ * tree) or in ../lib/leakshim/ (an installed tree); LEAKSHIM_LIBRARY and
+ * LEAKSHIM_REPORTER override both.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_PATH "leakshim.%p.%n.dump"
+
+struct run {
+	char options[8192];	/* LEAKSHIM_OPTIONS additions */
+	const char *path;	/* dump path pattern */
+	const char *report_args[8];	/* extra leakreport arguments */
+	int nreport;
+	const char *output;	/* report file, NULL for stderr */
+	int summary;		/* keep the shim's own summary line */
+	char **argv;		/* the program and its arguments */
+};
+
+static pid_t child_pid;
+
+static void usage(FILE *f)
+{
+	fputs("usage: leakshim [options] [--] PROGRAM [ARGS...]\n"
+	      "Runs PROGRAM with libleakshim.so preloaded and prints the "
+	      "leak report of its\nfinal dump on stderr.\n\n"
+	      "shim options (see LEAKSHIM_OPTIONS in README.md):\n"
+	      "  --exitcode N        exit with N if leaks are found at exit\n"
+	      "  --signal SIG        signal that requests a dump "
+	      "[RTMIN+3], 0 for none\n"
+	      "  --path PATTERN      dump file pattern "
+	      "[" DEFAULT_PATH "]\n"
+	      "  --interval S        write a dump every S seconds\n"
+	      "  --keep N            periodic dumps kept on disk\n"
+	      "  --depth N           stack frames kept per allocation [32]\n"
+	      "  --sample N          sample about one allocation per N bytes\n"
+	      "  --suppressions F    suppression file\n"
+	      "  --conn-max N, --conn-idle S, --conn-limit N, --metrics F\n"
+	      "  --summary           also print the shim's one-line summary\n"
+	      "report options:\n"
+	      "  --format FMT        text or json [text]\n"
+	      "  --all               also list reachable blocks\n"
+	      "  --top N             only the N largest sites\n"
+	      "  -o, --output FILE   write the report to FILE, not stderr\n"
+	      "  -h, --help          this text\n", f);
+}
+
+static int die_usage(const char *what, const char *arg)
+{
+	fprintf(stderr, "leakshim: %s%s\n", what, arg);
+	usage(stderr);
+	return 2;
+}
+
+/* --- options --- */
+
+static const struct {
+	const char *flag;
+	const char *key;	/* LEAKSHIM_OPTIONS key, NULL: report arg */
+} shim_flags[] = {
+	{ "--exitcode", "exitcode" }, { "--signal", "signal" },
+	{ "--path", "path" }, { "--interval", "interval" },
+	{ "--keep", "keep" }, { "--depth", "depth" },
+	{ "--sample", "sample" }, { "--suppressions", "suppressions" },
+	{ "--conn-max", "conn_max" }, { "--conn-idle", "conn_idle" },
+	{ "--conn-limit", "conn_limit" }, { "--metrics", "metrics" },
+};
+
+static int add_option(struct run *r, const char *key, const char *value)
+{
+	size_t len = strlen(r->options);
+	const char *q = strchr(value, ':') ? "\"" : "";
+	int n;
+
+	if (strchr(value, '"'))
+		return -1;
+	n = snprintf(r->options + len, sizeof(r->options) - len, "%s%s=%s%s%s",
+		     len ? ":" : "", key, q, value, q);
+	return n < 0 || (size_t)n >= sizeof(r->options) - len ? -1 : 0;
+}
+
+/* Handles one flag with a value at argv[*i]; 1 if it was one, -1 on error. */
+static int parse_valued(struct run *r, int argc, char **argv, int *i)
+{
+	const char *flag = argv[*i], *val;
+	size_t k;
+
+	if (*i + 1 >= argc)
+		return 0;
+	val = argv[*i + 1];
+	for (k = 0; k < sizeof(shim_flags) / sizeof(shim_flags[0]); k++) {
+		if (strcmp(flag, shim_flags[k].flag) != 0)
+			continue;
+		if (add_option(r, shim_flags[k].key, val))
+			return -1;
+		if (strcmp(shim_flags[k].key, "path") == 0)
+			r->path = val;
+		*i += 1;
+		return 1;
+	}
+	if (strcmp(flag, "--format") == 0 || strcmp(flag, "--top") == 0) {
+		r->report_args[r->nreport++] = flag;
+		r->report_args[r->nreport++] = val;
+	} else if (strcmp(flag, "-o") == 0 || strcmp(flag, "--output") == 0) {
+		r->output = val;
+	} else {
+		return 0;
+	}
+	*i += 1;
+	return 1;
+}
+
+static int parse_args(struct run *r, int argc, char **argv)
+{
+	int i, v;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (argv[i][0] != '-')
+			break;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			usage(stdout);
+			exit(0);
+		}
+		if (strcmp(argv[i], "--all") == 0) {
+			r->report_args[r->nreport++] = "--all";
+			continue;
+		}
+		if (strcmp(argv[i], "--summary") == 0) {
+			r->summary = 1;
+			continue;
+		}
+		v = parse_valued(r, argc, argv, &i);
+		if (v < 0)
+			return die_usage("bad value for ", argv[i]);
+		if (v == 0)
+			return die_usage("unknown option or missing value: ",
+					 argv[i]);
+	}
+	if (i >= argc)
+		return die_usage("no program to run", "");
+	r->argv = argv + i;
+	return 0;
+}
+
+/* --- finding our files --- */
+
+static int find_beside(char *dst, size_t size, const char *env,
+		       const char *name, const char *installed)
+{
+	char self[PATH_MAX], *slash;
+	ssize_t n;
+
+	if (getenv(env) && *getenv(env)) {
+		snprintf(dst, size, "%s", getenv(env));
+		return access(dst, R_OK) == 0 ? 0 : -1;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return -1;
+	self[n] = 0;
+	slash = strrchr(self, '/');
+	*slash = 0;
+	if ((size_t)snprintf(dst, size, "%s/%s", self, name) < size &&
+	    access(dst, R_OK) == 0)
+		return 0;
+	if ((size_t)snprintf(dst, size, "%s/%s", self, installed) < size &&
+	    access(dst, R_OK) == 0)
+		return 0;
+	return -1;
+}
+
+static int setup_env(struct run *r, const char *lib)
+{
+	const char *old = getenv("LEAKSHIM_OPTIONS");
+	const char *pre = getenv("LD_PRELOAD");
+	char *buf;
+	size_t n;
+
+	if (!r->summary && add_option(r, "summary", "0"))
+		return -1;
+	n = strlen(r->options) + (old ? strlen(old) : 0) + 2;
+	buf = malloc(n);
+	if (!buf)
+		return -1;
+	snprintf(buf, n, "%s%s%s", old && *old ? old : "",
+		 old && *old && r->options[0] ? ":" : "", r->options);
+	if (setenv("LEAKSHIM_OPTIONS", buf, 1))
+		return -1;
+	free(buf);
+	n = strlen(lib) + (pre ? strlen(pre) : 0) + 2;
+	buf = malloc(n);
+	if (!buf)
+		return -1;
+	snprintf(buf, n, "%s%s%s", lib, pre && *pre ? ":" : "",
+		 pre ? pre : "");
+	if (setenv("LD_PRELOAD", buf, 1))
+		return -1;
+	free(buf);
+	return 0;
+}
+
+/* --- running --- */
+
+static void forward(int sig)
+{
+	if (child_pid > 0)
+		kill(child_pid, sig);
+}
+
+static int run_program(struct run *r, const char *lib, int *status)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	struct sigaction fwd = { .sa_handler = forward };
+	pid_t w;
+
+	child_pid = fork();
+	if (child_pid < 0)
+		return -1;
+	if (child_pid == 0) {
+		/* Only the program gets the shim, not leakreport. */
+		if (setup_env(r, lib)) {
+			fprintf(stderr, "leakshim: cannot set up the "
+				"environment\n");
+			_exit(126);
+		}
+		execvp(r->argv[0], r->argv);
+		fprintf(stderr, "leakshim: cannot run %s: %s\n", r->argv[0],
+			strerror(errno));
+		_exit(errno == ENOENT ? 127 : 126);
+	}
+	/* The terminal's ^C reaches the program itself; a supervisor's
+	 * SIGTERM to us is passed on, and we wait for the final dump. */
+	sigaction(SIGINT, &ign, NULL);
+	sigaction(SIGQUIT, &ign, NULL);
+	sigaction(SIGTERM, &fwd, NULL);
+	sigaction(SIGHUP, &fwd, NULL);
+	do
+		w = waitpid(child_pid, status, 0);
+	while (w < 0 && errno == EINTR);
+	return w < 0 ? -1 : 0;
+}
+
+/* Turns the dump pattern into a glob for one pid (or any pid if pid 0). */
+static void pattern_glob(char *dst, size_t size, const char *pat, pid_t pid)
+{
+	size_t len = 0;
+	int n;
+
+	for (; *pat && len + 24 < size; pat++) {
+		if (*pat == '%' && pat[1] == 'p' && pid) {
+			n = snprintf(dst + len, size - len, "%d", (int)pid);
+			len += (size_t)n;
+			pat++;
+		} else if (*pat == '%' && pat[1]) {
+			dst[len++] = pat[1] == '%' ? '%' : '*';
+			pat++;
+		} else if (strchr("*?[\\", *pat)) {
+			dst[len++] = '\\';
+			dst[len++] = *pat;
+		} else {
+			dst[len++] = *pat;
+		}
+	}
+	dst[len] = 0;
+}
+
+/* Reads reason and sequence from a dump's P record; -1 if unreadable. */
+static int dump_info(const char *path, int *is_exit, unsigned long *seq,
+		     long *pid, long *ppid)
+{
+	char line[512], reason[32];
+	FILE *f = fopen(path, "r");
+	int ok = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] != 'P')
+			continue;
+		if (sscanf(line, "P %lx %lx %31s %*x %*x %lx",
+			   (unsigned long *)pid, (unsigned long *)ppid, reason,
+			   seq) == 4) {
+			*is_exit = strcmp(reason, "exit") == 0;
+			ok = 0;
+		}
+		break;
+	}
+	fclose(f);
+	return ok;
+}
+
+/* The child's final dump: its exit dump, else its newest. */
+static int find_dump(const char *pattern, pid_t pid, char *out, size_t size)
+{
+	char g[PATH_MAX * 2];
+	glob_t gl;
+	unsigned long seq, best_seq = 0;
+	int is_exit, best_exit = -1;
+	long dpid, dppid;
+	size_t i;
+
+	pattern_glob(g, sizeof(g), pattern, pid);
+	if (glob(g, 0, NULL, &gl))
+		return -1;
+	for (i = 0; i < gl.gl_pathc; i++) {
+		if (dump_info(gl.gl_pathv[i], &is_exit, &seq, &dpid, &dppid) ||
+		    dpid != (long)pid)
+			continue;
+		if (is_exit > best_exit ||
+		    (is_exit == best_exit && seq > best_seq)) {
+			best_exit = is_exit;
+			best_seq = seq;
+			snprintf(out, size, "%s", gl.gl_pathv[i]);
+		}
+	}
+	globfree(&gl);
+	return best_exit < 0 ? -1 : 0;
+}
+
+/*
+ * Names the final dumps of the program's descendants (it forked): dumps
+ * written since the run began whose parent pid leads back to the program.
+ */
+static void list_others(const char *pattern, pid_t pid, time_t since)
+{
+	char g[PATH_MAX * 2];
+	long family[256], dpid, dppid;
+	size_t i, nfam = 1, k, seen;
+	struct stat st;
+	unsigned long seq;
+	glob_t gl;
+	int is_exit;
+
+	family[0] = pid;
+	pattern_glob(g, sizeof(g), pattern, 0);
+	if (glob(g, 0, NULL, &gl))
+		return;
+	do {		/* children may be listed before their parents */
+		seen = nfam;
+		for (i = 0; i < gl.gl_pathc && nfam < 256; i++) {
+			if (stat(gl.gl_pathv[i], &st) || st.st_mtime < since ||
+			    dump_info(gl.gl_pathv[i], &is_exit, &seq, &dpid,
+				      &dppid) || !is_exit)
+				continue;
+			for (k = 0; k < nfam && family[k] != dpid; k++)
+				;
+			if (k < nfam)
+				continue;	/* already named */
+			for (k = 0; k < nfam && family[k] != dppid; k++)
+				;
+			if (k == nfam)
+				continue;	/* not of this run */
+			family[nfam++] = dpid;
+			fprintf(stderr, "leakshim: process %ld (child of %ld) "
+				"left %s\n", dpid, dppid, gl.gl_pathv[i]);
+		}
+	} while (nfam > seen);
+	globfree(&gl);
+}
+
+static int run_report(struct run *r, const char *reporter, const char *dump)
+{
+	const char *argv[16];
+	int n = 0, i, status, fd;
+	pid_t p;
+
+	argv[n++] = reporter;
+	for (i = 0; i < r->nreport; i++)
+		argv[n++] = r->report_args[i];
+	argv[n++] = dump;
+	argv[n] = NULL;
+	fflush(NULL);
+	p = fork();
+	if (p < 0)
+		return -1;
+	if (p == 0) {
+		if (r->output) {
+			fd = open(r->output, O_WRONLY | O_CREAT | O_TRUNC |
+				  O_NOFOLLOW | O_CLOEXEC, 0600);
+			if (fd < 0) {
+				fprintf(stderr, "leakshim: cannot write %s: "
+					"%s\n", r->output, strerror(errno));
+				_exit(2);
+			}
+			dup2(fd, 1);
+		} else {
+			dup2(2, 1);
+		}
+		execv(reporter, (char **)argv);
+		fprintf(stderr, "leakshim: cannot run %s: %s\n", reporter,
+			strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(p, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Leaves with the program's status: its code, or its signal. */
+static int pass_status(int status)
+{
+	struct rlimit no_core = { 0, 0 };
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t set;
+	int sig;
+
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	sig = WTERMSIG(status);
+	setrlimit(RLIMIT_CORE, &no_core);	/* the child dumped core */
+	sigaction(sig, &dfl, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	fflush(NULL);
+	raise(sig);
+	return 128 + sig;
+}
+
+int main(int argc, char **argv)
+{
+	struct run r = { .path = DEFAULT_PATH };
+	char lib[PATH_MAX], reporter[PATH_MAX], dump[PATH_MAX];
+	time_t start = time(NULL);
+	int status;
+
+	if (argc > 1 && strcmp(argv[1], "snapshot") == 0) {
+		fprintf(stderr, "leakshim: snapshot is not implemented yet\n");
+		return 2;
+	}
+	if (parse_args(&r, argc, argv))
+		return 2;
+	if (find_beside(lib, sizeof(lib), "LEAKSHIM_LIBRARY", "libleakshim.so",
+			"../lib/leakshim/libleakshim.so") ||
+	    find_beside(reporter, sizeof(reporter), "LEAKSHIM_REPORTER",
+			"leakreport", "leakreport")) {
+		fprintf(stderr, "leakshim: cannot find libleakshim.so or "
+			"leakreport beside %s\n", argv[0]);
+		return 2;
+	}
+	if (run_program(&r, lib, &status)) {
+		fprintf(stderr, "leakshim: cannot run %s: %s\n", r.argv[0],
+			strerror(errno));
+		return 2;
+	}
+	if (find_dump(r.path, child_pid, dump, sizeof(dump)) == 0)
+		run_report(&r, reporter, dump);
+	else if (!(WIFEXITED(status) && WEXITSTATUS(status) >= 126))
+		fprintf(stderr, "leakshim: %s (pid %d) left no dump: it ended "
+			"without exit() (by _exit, exec, or an uncaught "
+			"signal)\n", r.argv[0], (int)child_pid);
+	list_others(r.path, child_pid, start);
+	return pass_status(status);
+}

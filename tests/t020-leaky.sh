@@ -1,0 +1,64 @@
+#!/bin/sh
+# t020-leaky.sh - examples/leaky under the shim: every deliberate leak is
+# reported at its exact source line with its exact bytes and blocks, and
+# nothing else is.
+. "$(dirname "$0")/lib.sh"
+
+shim_run leaky "$EX/leaky"
+is "$rc" 0 "leaky exits 0 under the shim"
+is "$(cat "$T/out")" "leaky: done" "its stdout is unchanged"
+d=$(only_dump leaky)
+ok $([ -n "$d" ]; echo $?) "one dump written at exit"
+is "$(stat -c %a "$d")" 600 "the dump is private (0600)"
+is "$(head -n 1 "$d")" "leakshim-dump 1" "dump version line"
+grep -q "^leakshim: 9537 bytes in 12 blocks live at exit, from 8 sites; dump: $d\$" "$T/err"
+ok $? "one summary line on stderr names the dump"
+is "$(wc -l <"$T/err")" 1 "and nothing else on stderr"
+
+"$REPORT" --format json "$d" >"$T/r.json"
+is "$?" 0 "leakreport exits 0"
+jq -e . "$T/r.json" >/dev/null
+ok $? "the JSON report is valid JSON"
+
+check() {	# MARKER FUNCTION "BYTES BLOCKS"
+	l=$(line_of leaky.c "$1")
+	is "$(site "$T/r.json" leaky.c "$l")" "$3 1" "$1: $3 at leaky.c:$l"
+	is "$(site_function "$T/r.json" leaky.c "$l")" "$2" "$1: in $2"
+}
+check LEAK:malloc leak_malloc "100 1"
+check LEAK:calloc leak_calloc "240 1"
+check LEAK:realloc leak_realloc "300 1"
+check LEAK:aligned leak_aligned "512 1"
+check LEAK:aligned2 leak_aligned "8192 1"
+check LEAK:strdup leak_strdup "9 1"
+check LEAK:list leak_list "120 5"
+check LEAK:global keep_global "64 1"
+
+is "$(jq -r '.leaks | length' "$T/r.json")" 8 "exactly 8 sites, no others"
+is "$(jq -r '[.leaks[].kind] | unique | join(",")' "$T/r.json")" live \
+	"every block is of kind live (no classification yet)"
+is "$(jq -r '.summary | "\(.live_bytes) \(.live_blocks) \(.total_allocs) \(.total_frees)"' "$T/r.json")" \
+	"9537 12 17 5" "summary: live bytes, blocks, allocations, frees"
+is "$(jq -r '.leaks | map(.bytes) | . == (sort | reverse)' "$T/r.json")" \
+	true "sites are sorted largest first"
+is "$(jq -r '.process | "\(.program) \(.reason)"' "$T/r.json")" \
+	"leaky exit" "process: program and reason"
+is "$(jq -r '.leaks[] | select(.bytes == 9) | .stack[0].function' "$T/r.json")" \
+	__strdup "strdup's own frame stays on top of the stack"
+is "$(jq -r '.leaks[] | select(.bytes == 9) | .stack[1].function' "$T/r.json")" \
+	leak_strdup "with its caller right below"
+is "$(jq -r '.leaks[0].stack[0] | keys | join(",")' "$T/r.json")" \
+	"file,function,inlined,line,module,pc" "frames carry the documented keys"
+
+"$REPORT" --top 3 --format json "$d" >"$T/top.json"
+is "$(jq -r '[.leaks[].bytes] | join(",")' "$T/top.json")" "8192,512,300" \
+	"--top 3 keeps the three largest"
+
+"$REPORT" "$d" >"$T/r.txt"
+l=$(line_of leaky.c LEAK:malloc)
+grep -q "^Live: 100 bytes in 1 block at leak_malloc ($SRC/examples/leaky.c:$l), oldest " "$T/r.txt"
+ok $? "the text report names the leaking line"
+grep -q "^SUMMARY: leakshim: 9537 bytes live in 12 blocks from 8 sites" "$T/r.txt"
+ok $? "the text report ends with a summary"
+
+done_testing

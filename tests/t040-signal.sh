@@ -1,0 +1,54 @@
+#!/bin/sh
+# t040-signal.sh - the dump signal (RTMIN+3 by default) gives a dump of a
+# running program, which goes on and finishes normally; another dump
+# follows at exit.  A custom signal (USR2) works the same way.
+. "$(dirname "$0")/lib.sh"
+
+# sleeper 2 leaks one 32-byte block every 10 ms, 200 in all.
+LD_PRELOAD=$SHIM LEAKSHIM_OPTIONS="path=$T/s.%p.%n.dump" \
+	"$EX/sleeper" 2 >"$T/out" 2>"$T/err" &
+pid=$!
+wait_for "$T/out" 5
+sleep 0.3
+kill -s RTMIN+3 "$pid"
+wait_for "$T/s.$pid.1.dump" 5
+ok $? "a dump appears after the signal"
+wait "$pid"
+is "$?" 0 "the program went on and exited 0"
+is "$(cat "$T/out")" "sleeper: ready" "its output is unchanged"
+is "$(sed -n 2p "$T/s.$pid.1.dump" | cut -d' ' -f4)" signal \
+	"the first dump's reason is signal"
+is "$(sed -n 2p "$T/s.$pid.2.dump" | cut -d' ' -f4)" exit \
+	"the second dump's reason is exit"
+l=$(line_of sleeper.c LEAK:tick)
+"$REPORT" --format json "$T/s.$pid.1.dump" >"$T/1.json"
+"$REPORT" --format json "$T/s.$pid.2.dump" >"$T/2.json"
+set -- $(site "$T/1.json" sleeper.c "$l")
+ok $([ "$2" -gt 0 ] && [ "$2" -lt 200 ]; echo $?) \
+	"the live dump caught the program mid-way ($2 blocks)"
+is "$(site "$T/2.json" sleeper.c "$l")" "6400 200 1" \
+	"the exit dump has all 200 blocks"
+is "$(jq -r .process.reason "$T/1.json")" signal "JSON reason signal"
+
+# USR2 as the dump signal.
+LD_PRELOAD=$SHIM LEAKSHIM_OPTIONS="path=$T/u.%p.%n.dump:signal=USR2" \
+	"$EX/sleeper" 1 >"$T/out2" 2>"$T/err" &
+pid=$!
+wait_for "$T/out2" 5
+kill -USR2 "$pid"
+wait_for "$T/u.$pid.1.dump" 5
+ok $? "signal=USR2: a dump after kill -USR2"
+wait "$pid"
+is "$?" 0 "signal=USR2: the program was not killed"
+
+# signal=0: no handler, so RTMIN+3 keeps its default action (terminate).
+LD_PRELOAD=$SHIM LEAKSHIM_OPTIONS="path=$T/z.%p.%n.dump:signal=0" \
+	"$EX/sleeper" 5 >"$T/out3" 2>"$T/err" &
+pid=$!
+wait_for "$T/out3" 5
+kill -s RTMIN+3 "$pid"
+wait "$pid"
+is "$?" $((128 + $(python3 -c 'import signal; print(signal.SIGRTMIN + 3)'))) \
+	"signal=0: the signal keeps its default action"
+
+done_testing

@@ -1,0 +1,77 @@
+#!/bin/sh
+# t100-leakshim-cmd.sh - the leakshim command: runs a program under the
+# shim, prints the report on stderr, and returns the program's status (or
+# --exitcode's when leaks were found), or dies of the program's signal.
+. "$(dirname "$0")/lib.sh"
+
+cd "$T" || exit 1
+rc=0
+"$LEAKSHIM" -- "$EX/leaky" >out 2>err || rc=$?
+is "$rc" 0 "the program's status (0)"
+is "$(cat out)" "leaky: done" "the program's stdout is untouched"
+grep -q "^Live: 100 bytes in 1 block at leak_malloc ($SRC/examples/leaky.c:$(line_of leaky.c LEAK:malloc))" err
+ok $? "the report on stderr names the leak"
+is "$(grep -c '^leakshim: .* live at exit, from' err)" 0 \
+	"no shim summary line (the report says it all)"
+
+rc=0
+"$LEAKSHIM" --exitcode 23 -- "$EX/leaky" >/dev/null 2>&1 || rc=$?
+is "$rc" 23 "--exitcode 23 when leaks are found"
+rc=0
+"$LEAKSHIM" --exitcode 23 -- "$EX/clean" >/dev/null 2>&1 || rc=$?
+is "$rc" 0 "--exitcode: a program without leaks keeps its status"
+rc=0
+"$LEAKSHIM" -- sh -c 'exit 42' >/dev/null 2>&1 || rc=$?
+is "$rc" 42 "status 42 passes through"
+
+rc=0
+"$LEAKSHIM" --path "$T/mine.%p.dump" --format json -o rep.json \
+	-- "$EX/leaky" >/dev/null 2>err || rc=$?
+is "$rc" 0 "--path, --format json, -o"
+set -- "$T"/mine.*.dump
+ok $([ -f "$1" ]; echo $?) "--path names the dump"
+is "$(jq -r '.leaks | length' rep.json)" 8 "-o writes the JSON report"
+
+"$EX/sleeper" 30 >/dev/null 2>&1 &
+p=$!
+sleep 0.3
+kill -TERM "$p"
+wait "$p"
+plain=$?
+"$LEAKSHIM" -- "$EX/sleeper" 30 >out 2>err &
+p=$!
+wait_for out 5
+sleep 0.2
+kill -TERM "$p"	# to leakshim: it passes the signal on
+wait "$p"
+is "$?" "$plain" "killed by SIGTERM: leakshim dies the same way ($plain)"
+grep -q "^Live: .* at main ($SRC/examples/sleeper.c:" err
+ok $? "and still prints the final report"
+
+rm -f out
+"$LEAKSHIM" --signal USR2 --path "$T/u.%p.%n.dump" -- "$EX/sleeper" 1 \
+	>out 2>err &
+p=$!
+wait_for out 5
+pkill -USR2 -P "$p"
+wait "$p"
+is "$?" 0 "--signal USR2: the program survives its dump signal"
+set -- "$T"/u.*.1.dump
+is "$(sed -n 2p "$1" | cut -d' ' -f4)" signal "--signal USR2: a live dump"
+
+rc=0
+"$LEAKSHIM" -- /nonexistent/prog 2>err || rc=$?
+is "$rc" 127 "a program that does not exist: 127"
+is "$(cat err)" "leakshim: cannot run /nonexistent/prog: No such file or directory" \
+	"with one clear line"
+rc=0
+"$LEAKSHIM" --bogus -- true 2>err || rc=$?
+is "$rc" 2 "an unknown option: status 2"
+is "$(head -n 1 err)" "leakshim: unknown option or missing value: --bogus" \
+	"and a clear line"
+
+"$LEAKSHIM" -- "$EX/forky" >/dev/null 2>err
+grep -q "^leakshim: process [0-9]* (child of [0-9]*) left leakshim\.[0-9]*\.1\.dump\$" err
+ok $? "dumps of forked children are named"
+
+done_testing
