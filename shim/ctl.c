@@ -3,8 +3,10 @@
  * ctl.c - the control thread, the signals it answers, and the clock.
  *
  * Nothing that writes a dump is async-signal-safe, so signal handlers only
- * write one byte to a pipe; the control thread, blocked in poll on the other
- * end, does the work.  It is created with every signal blocked, so the
+ * set a flag and wake the control thread with a futex; it does the work.
+ * No file descriptor is involved, so a program that closes every fd (as
+ * daemons do) cannot break the wake-up, nor receive stray bytes in a file
+ * that reused the number.  It is created with every signal blocked, so the
  * host's signals never land on it, and it runs with the guard set, so what
  * it allocates through libc is never tracked.  It also advances lk_now once
  * a second (the malloc path reads that instead of a clock) and writes the
@@ -18,22 +20,28 @@
  * replaces ours and exits through its own path, where the destructor dumps.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dumpfmt.h"
 #include "out.h"
 #include "shim.h"
 
-/* Written by handlers, read by the control thread. */
-static int lk_wake[2] = { -1, -1 };
-/* Written by the control thread once the final dump is on disk. */
-static int lk_done[2] = { -1, -1 };
+/* Bumped by handlers to wake the control thread (a futex word). */
+static int lk_wake_word;
+/* Set by the control thread once the final dump is on disk (a futex). */
+static int lk_done_word;
 static volatile sig_atomic_t lk_want_dump;
 static volatile sig_atomic_t lk_want_term;
+
+static long lk_futex(int *word, int op, int val, const struct timespec *ts)
+{
+	return syscall(SYS_futex, word, op, val, ts, NULL, 0);
+}
 
 static void lk_tick(void)
 {
@@ -44,11 +52,10 @@ static void lk_tick(void)
 
 /* --- handlers: async-signal-safe, keep errno --- */
 
-static void lk_poke(char c)
+static void lk_poke(void)
 {
-	ssize_t r = write(lk_wake[1], &c, 1);
-
-	(void)r;	/* a full pipe already holds a wake-up */
+	__atomic_fetch_add(&lk_wake_word, 1, __ATOMIC_RELEASE);
+	lk_futex(&lk_wake_word, FUTEX_WAKE_PRIVATE, 1, NULL);
 }
 
 static void lk_on_dump_signal(int sig)
@@ -57,26 +64,28 @@ static void lk_on_dump_signal(int sig)
 
 	(void)sig;
 	lk_want_dump = 1;
-	lk_poke('d');
+	lk_poke();
 	errno = e;
 }
 
 static void lk_on_term_signal(int sig)
 {
-	struct pollfd p = { .fd = lk_done[0], .events = POLLIN };
+	struct timespec ts = { 30, 0 };
 	int e = errno;
 
 	if (lk_want_term)
 		return;		/* the final dump is already under way */
 	lk_want_term = sig;
-	lk_poke('t');
+	lk_poke();
 	/*
 	 * Wait for the dump so the program does not run on, unless this
 	 * thread was interrupted inside the shim: it may hold a table lock
 	 * the dump needs.  The control thread re-raises either way.
 	 */
 	if (!lk_in_shim)
-		while (poll(&p, 1, 30000) < 0 && errno == EINTR)
+		while (!__atomic_load_n(&lk_done_word, __ATOMIC_ACQUIRE) &&
+		       lk_futex(&lk_done_word, FUTEX_WAIT_PRIVATE, 0, &ts) &&
+		       errno == EINTR)
 			;
 	errno = e;
 }
@@ -86,14 +95,12 @@ static void lk_on_term_signal(int sig)
 static void lk_finish_on_signal(int sig)
 {
 	struct sigaction sa = { .sa_handler = SIG_DFL };
-	char c = 'x';
-	ssize_t r;
 
 	lk_term_signal = sig;
 	lk_final_dump(0);
 	sigaction(sig, &sa, NULL);
-	r = write(lk_done[1], &c, 1);
-	(void)r;
+	__atomic_store_n(&lk_done_word, 1, __ATOMIC_RELEASE);
+	lk_futex(&lk_done_word, FUTEX_WAKE_PRIVATE, 1 << 30, NULL);
 	kill(getpid(), sig);
 }
 
@@ -107,64 +114,47 @@ static int lk_next_timeout(uint64_t next_interval)
 	return next > up ? (int)(next - up) : 0;
 }
 
-static void lk_drain(void)
+/* Sleeps until a handler pokes or timeout_ms pass. */
+static void lk_sleep(int seen, int timeout_ms)
 {
-	char buf[64];
+	struct timespec ts;
 
-	while (read(lk_wake[0], buf, sizeof(buf)) > 0)
-		;
+	ts.tv_sec = timeout_ms / 1000;
+	ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000;
+	lk_futex(&lk_wake_word, FUTEX_WAIT_PRIVATE, seen, &ts);
 }
 
 static void *lk_ctl_main(void *arg)
 {
-	struct pollfd p;
 	uint64_t next = 0, period = (uint64_t)lk_cfg.interval * 1000;
+	int seen;
 
 	(void)arg;
 	lk_in_shim = 1;
 	if (period)
 		next = lk_mono_ms() - lk_start_ms + period;
 	for (;;) {
-		p.fd = lk_wake[0];
-		p.events = POLLIN;
-		poll(&p, 1, lk_next_timeout(next));
-		lk_drain();
+		seen = __atomic_load_n(&lk_wake_word, __ATOMIC_ACQUIRE);
+		if (!lk_want_term && !lk_want_dump)
+			lk_sleep(seen, lk_next_timeout(next));
 		lk_tick();
 		if (lk_want_term) {
 			lk_finish_on_signal(lk_want_term);
 			return NULL;
 		}
-		if (lk_state != LK_ON)
-			continue;
 		if (lk_want_dump) {
-			lk_want_dump = 0;
-			lk_dump(LK_REASON_SIGNAL, NULL);
+			lk_want_dump = 0;	/* a storm of signals: one dump */
+			if (lk_state == LK_ON)
+				lk_dump(LK_REASON_SIGNAL, NULL);
 		}
 		if (period && lk_mono_ms() - lk_start_ms >= next) {
-			lk_dump(LK_REASON_INTERVAL, NULL);
-			next += period;
+			if (lk_state == LK_ON)
+				lk_dump(LK_REASON_INTERVAL, NULL);
+			while (next <= lk_mono_ms() - lk_start_ms)
+				next += period;
 		}
 	}
 	return NULL;
-}
-
-/* A pipe whose ends sit above the standard fds, close-on-exec. */
-static int lk_pipe(int fds[2], int nonblock_write)
-{
-	int i, fd;
-
-	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK))
-		return 0;
-	for (i = 0; i < 2; i++) {
-		if (fds[i] >= 3)
-			continue;
-		fd = fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
-		close(fds[i]);
-		fds[i] = fd;
-	}
-	if (!nonblock_write)
-		fcntl(fds[0], F_SETFL, 0);	/* the handler blocks in poll */
-	return fds[0] >= 0 && fds[1] >= 0;
 }
 
 static int lk_spawn(void)
@@ -174,8 +164,6 @@ static int lk_spawn(void)
 	pthread_attr_t attr;
 	int r;
 
-	if (!lk_pipe(lk_wake, 1) || !lk_pipe(lk_done, 0))
-		return 0;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	pthread_attr_setstacksize(&attr, 256 * 1024);
@@ -220,13 +208,7 @@ int lk_ctl_start(void)
 
 void lk_ctl_restart_child(void)
 {
-	int i;
-
-	for (i = 0; i < 2; i++) {
-		close(lk_wake[i]);
-		close(lk_done[i]);
-		lk_wake[i] = lk_done[i] = -1;
-	}
+	lk_done_word = 0;
 	lk_want_dump = 0;
 	lk_want_term = 0;
 	if (!lk_spawn())

@@ -51,4 +51,25 @@ wait "$pid"
 is "$?" $((128 + $(python3 -c 'import signal; print(signal.SIGRTMIN + 3)'))) \
 	"signal=0: the signal keeps its default action"
 
+# interval=1: periodic dumps while it runs, then the one at exit.
+LD_PRELOAD=$SHIM LEAKSHIM_OPTIONS="path=$T/i.%p.%n.dump:interval=1:summary=0" \
+	"$EX/sleeper" 3 >/dev/null 2>&1
+n=0
+prev=0
+grow=0
+for k in 1 2 3 4 5 6; do
+	set -- "$T"/i.*."$k".dump
+	[ -f "$1" ] || break
+	reason=$(sed -n 2p "$1" | cut -d' ' -f4)
+	[ "$reason" = interval ] && n=$((n + 1))
+	blocks=$("$REPORT" --format json "$1" | jq -r .summary.live_blocks)
+	[ "$blocks" -gt "$prev" ] && grow=$((grow + 1))
+	prev=$blocks
+	last=$reason
+done
+ok $([ "$n" -ge 2 ] && [ "$n" -le 3 ]; echo $?) \
+	"interval=1: a dump a second ($n in 3 s)"
+is "$last" exit "interval=1: the last dump is the exit dump"
+is "$grow" $((n + 1)) "interval=1: each dump holds more blocks than the last"
+
 done_testing
