@@ -40,7 +40,8 @@ jq_ok() {
 }
 
 for tool in gcc objdump readelf jq; do
-	command -v $tool >/dev/null 2>&1 || { echo "Bail out! no $tool"; exit 1; }
+	command -v $tool >/dev/null 2>&1 ||
+		{ echo "Bail out! no $tool"; exit 1; }
 done
 [ -x "$LR" ] || { echo "Bail out! $LR is not built"; exit 1; }
 
@@ -118,7 +119,8 @@ MAIN1_RET=$(ret main make_list)
 MAIN2_RET=$(ret main outer)
 OUTER_RET=$(ret outer malloc@plt)
 for v in "$MAKE_RET" "$MAIN1_RET" "$MAIN2_RET" "$OUTER_RET"; do
-	[ -n "$v" ] || { echo "Bail out! no call site in the disassembly"; exit 1; }
+	[ -n "$v" ] ||
+		{ echo "Bail out! no call site in the disassembly"; exit 1; }
 done
 
 # The module line of the program: non-PIE, so bias 0, and the range of
@@ -382,6 +384,34 @@ bad "a directory" "$T"
 bad "a missing file" "$T/nonexistent.dump"
 printf 'leakshim-dump 1\nP 1 0 exit 0 0 0 0\nN a\000b\ne 2 0\n' >"$T/nul.dump"
 bad "NUL byte" "$T/nul.dump"
+
+# --- scale ---
+
+# 100k distinct stacks of 16 frames: the report must take seconds, not
+# minutes (pcs are cached, functions indexed per compile unit).
+awk -v a="$MAKE_RET" -v b="$MAIN1_RET" -v c="$OUTER_RET" -v d="$MAIN2_RET" '
+	NR == FNR && /^[PXNocm] / { print; next }
+	END {
+		split(a " " b " " c " " d, pc, " ")
+		for (i = 1; i <= 100000; i++) {
+			line = sprintf("s %x 10", i)
+			for (j = 0; j < 16; j++)
+				line = line " " pc[1 + (i + j * j) % 4]
+			print line
+		}
+		for (i = 1; i <= 100000; i++)
+			printf "b %x d 1 %x 0\n", i, i
+	}' "$T/body" >"$T/big.body"
+mkdump "$T/big.body" "$T/big.dump"
+start=$(date +%s)
+"$LR" --format json "$T/big.dump" >"$T/big.json" 2>/dev/null
+st=$?
+took=$(($(date +%s) - start))
+ok_if "100k stacks: report in ${took}s (limit 30s)" test $st -eq 0 -a \
+	$took -le 30
+# (grep, not jq: jq takes longer over this file than leakreport)
+ok_if "100k stacks: every entry listed" test "$(grep -c \
+	'^    {"kind": "direct", "bytes": ' "$T/big.json")" -eq 100000
 
 # --- mutations ---
 

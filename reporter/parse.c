@@ -1,0 +1,721 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * parse.c - reads a dump (docs/dump-format.md, shim/dumpfmt.h) into the
+ * model of parse.h.
+ *
+ * The reader works on a memory buffer so that it can be unit-tested and
+ * fuzzed without files.  It walks the buffer line by line and hands each
+ * line to the parser of its record tag; every parser splits the fields,
+ * checks them strictly and adds to the model.  A dump is untrusted input:
+ * every check that fails produces "NAME:LINE: what is wrong" and -EINVAL,
+ * and no input makes the reader read outside the buffer, allocate without
+ * bound or loop for long (work is linear in the size of the buffer).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dumpfmt.h"
+#include "parse.h"
+
+/* Longest token quoted back in a message. */
+#define SHOW_MAX	40
+
+/* Reader state for one buffer. */
+struct parser {
+	struct dump *d;		/* the model being built */
+	const char *name;	/* file name, for messages */
+	size_t lineno;		/* current line, 1-based */
+	struct util_err *err;	/* where the message goes */
+	bool have_p, have_x, have_n;	/* P, X, N seen (each at most once) */
+	bool have_m;		/* an m record seen: P, X, N are too late */
+	bool ended;		/* the e record seen: nothing may follow */
+};
+
+/* The fields of one record, consumed left to right. */
+struct fields {
+	const char *p;		/* start of the next field */
+	const char *end;	/* end of the line (the newline, excluded) */
+	bool done;		/* no field left, not even an empty one */
+	char tag;		/* record tag, for messages */
+};
+
+/* --- messages --- */
+
+/*
+ * Copy s[0..len) into buf for a message: printable ASCII as is, anything
+ * else as \xHH, cut with "..." after SHOW_MAX bytes.  Returns buf.
+ */
+static const char *show(char *buf, size_t bufsize, const char *s, size_t len)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len && i < SHOW_MAX && o + 8 < bufsize; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c < 0x7f)
+			buf[o++] = (char)c;
+		else
+			o += (size_t)snprintf(buf + o, bufsize - o, "\\x%02x",
+					      c);
+	}
+	if (i < len && o + 4 < bufsize)
+		o += (size_t)snprintf(buf + o, bufsize - o, "...");
+	buf[o] = '\0';
+	return buf;
+}
+
+/* Fail with "NAME:LINE: message". */
+static int fail(struct parser *ps, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(struct parser *ps, const char *fmt, ...)
+{
+	char msg[UTIL_ERR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return util_fail(ps->err, -EINVAL, "%s:%zu: %s", ps->name, ps->lineno,
+			 msg);
+}
+
+static int fail_nomem(struct parser *ps)
+{
+	return util_fail(ps->err, -ENOMEM, "%s:%zu: out of memory", ps->name,
+			 ps->lineno);
+}
+
+/* --- fields --- */
+
+/* Start splitting the fields after "T " of line[0..len), len >= 2. */
+static void fields_init(struct fields *f, const char *line, size_t len)
+{
+	f->p = line + 2;
+	f->end = line + len;
+	f->done = false;
+	f->tag = line[0];
+}
+
+/* Take the next space-separated field; false when none is left. */
+static bool field_next(struct fields *f, const char **tok, size_t *len)
+{
+	const char *q;
+
+	if (f->done)
+		return false;
+	q = memchr(f->p, ' ', (size_t)(f->end - f->p));
+	if (!q) {
+		q = f->end;
+		f->done = true;
+	}
+	*tok = f->p;
+	*len = (size_t)(q - f->p);
+	f->p = f->done ? f->end : q + 1;
+	return true;
+}
+
+/* Take the rest of the line as one string field (possibly empty). */
+static void field_rest(struct fields *f, const char **tok, size_t *len)
+{
+	*tok = f->p;
+	*len = f->done ? 0 : (size_t)(f->end - f->p);
+	f->p = f->end;
+	f->done = true;
+}
+
+/* Fail unless every field of the record has been consumed. */
+static int fields_end(struct parser *ps, struct fields *f, unsigned expect)
+{
+	if (!f->done)
+		return fail(ps, "bad %c record: too many fields (expected %u)",
+			    f->tag, expect);
+	return 0;
+}
+
+/* Parse 1 to 16 lower-case hex digits. */
+static bool hex_value(const char *s, size_t len, uint64_t *v)
+{
+	uint64_t x = 0;
+	size_t i;
+
+	if (len < 1 || len > 16)
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			x = x << 4 | (uint64_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			x = x << 4 | (uint64_t)(c - 'a' + 10);
+		else
+			return false;
+	}
+	*v = x;
+	return true;
+}
+
+/* Take the next field as a number; what names it in messages. */
+static int field_num(struct parser *ps, struct fields *f, uint64_t *v,
+		     const char *what, unsigned expect)
+{
+	char buf[SHOW_MAX * 4 + 8];
+	const char *tok;
+	size_t len;
+
+	if (!field_next(f, &tok, &len))
+		return fail(ps, "bad %c record: too few fields (expected %u)",
+			    f->tag, expect);
+	if (!hex_value(tok, len, v))
+		return fail(ps, "bad %c record: %s '%s' is not a lower-case "
+			    "hex number of 1 to 16 digits", f->tag, what,
+			    show(buf, sizeof(buf), tok, len));
+	return 0;
+}
+
+/* --- strings --- */
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Decode the escape at s[*i] (a backslash) of s[0..len) into *out and
+ * advance *i past it.  Returns false for an unknown or cut escape, and
+ * for \x00, which no C string can carry.
+ */
+static bool unescape_one(const char *s, size_t len, size_t *i, char *out)
+{
+	int hi, lo;
+
+	if (*i + 1 >= len)
+		return false;
+	switch (s[*i + 1]) {
+	case '\\':
+		*out = '\\';
+		*i += 2;
+		return true;
+	case 'n':
+		*out = '\n';
+		*i += 2;
+		return true;
+	case 'x':
+		if (*i + 3 >= len)
+			return false;
+		hi = hex_digit(s[*i + 2]);
+		lo = hex_digit(s[*i + 3]);
+		if (hi < 0 || lo < 0 || (hi | lo) == 0)
+			return false;
+		*out = (char)(hi << 4 | lo);
+		*i += 4;
+		return true;
+	}
+	return false;
+}
+
+/* Decode the string field s[0..len) of a tag record into a new C string. */
+static int unescape(struct parser *ps, char tag, const char *s, size_t len,
+		    char **out, const char *what)
+{
+	char *r = malloc(len + 1);
+	size_t i = 0, o = 0;
+
+	if (!r)
+		return fail_nomem(ps);
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\\') {
+			if (unescape_one(s, len, &i, &r[o++]))
+				continue;
+			free(r);
+			return fail(ps, "bad %c record: %s has a bad escape "
+				    "at byte %zu", tag, what, i + 1);
+		}
+		if (c < 0x20 || c == 0x7f) {
+			free(r);
+			return fail(ps, "bad %c record: %s has control byte "
+				    "0x%02x, which must be escaped", tag, what,
+				    c);
+		}
+		r[o++] = (char)c;
+		i++;
+	}
+	r[o] = '\0';
+	*out = r;
+	return 0;
+}
+
+/* --- records --- */
+
+/* Take the reason field of a P record. */
+static int field_reason(struct parser *ps, struct fields *f)
+{
+	static const char *const reasons[] = {
+		LK_REASON_EXIT, LK_REASON_SIGNAL, LK_REASON_INTERVAL,
+	};
+	char buf[SHOW_MAX * 4 + 8];
+	const char *tok;
+	size_t len, i;
+
+	if (!field_next(f, &tok, &len))
+		return fail(ps, "bad P record: too few fields (expected 7)");
+	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+		if (len != strlen(reasons[i]) || memcmp(tok, reasons[i], len))
+			continue;
+		strcpy(ps->d->proc.reason, reasons[i]);
+		return 0;
+	}
+	return fail(ps, "bad P record: reason '%s' is not exit, signal or "
+		    "interval", show(buf, sizeof(buf), tok, len));
+}
+
+/* P pid ppid reason time_ms uptime_ms seq signal */
+static int rec_process(struct parser *ps, struct fields *f)
+{
+	static const char *const names[] = {
+		"pid", "ppid", "reason", "time_ms", "uptime_ms", "seq", "signal"
+	};
+	struct dump_process *p = &ps->d->proc;
+	uint64_t *nums[] = {
+		&p->pid, &p->ppid, NULL, &p->time_ms, &p->uptime_ms, &p->seq,
+		&p->signal
+	};
+	unsigned i;
+	int r;
+
+	if (ps->have_p)
+		return fail(ps, "second P record");
+	if (ps->have_m)
+		return fail(ps, "P record after the module map");
+	for (i = 0; i < 7; i++) {
+		r = nums[i] ? field_num(ps, f, nums[i], names[i], 7)
+			    : field_reason(ps, f);
+		if (r)
+			return r;
+	}
+	ps->have_p = true;
+	return fields_end(ps, f, 7);
+}
+
+/* X path, N name: once each, before the module map. */
+static int rec_string(struct parser *ps, struct fields *f, bool *seen,
+		      char **dst, const char *what)
+{
+	const char *tok;
+	size_t len;
+	int r;
+
+	if (*seen)
+		return fail(ps, "second %c record", f->tag);
+	if (ps->have_m)
+		return fail(ps, "%c record after the module map", f->tag);
+	field_rest(f, &tok, &len);
+	r = unescape(ps, f->tag, tok, len, dst, what);
+	if (r == 0)
+		*seen = true;
+	return r;
+}
+
+/* o name value, c name value: appended to the list in file order. */
+static int rec_value(struct parser *ps, struct fields *f,
+		     struct dump_value **list, size_t *count, size_t *cap)
+{
+	struct dump_value v;
+	const char *tok;
+	size_t len;
+	int r;
+
+	if (!field_next(f, &tok, &len) || len == 0)
+		return fail(ps, "bad %c record: empty name", f->tag);
+	r = field_num(ps, f, &v.value, "value", 2);
+	if (r == 0)
+		r = fields_end(ps, f, 2);
+	if (r == 0)
+		r = unescape(ps, f->tag, tok, len, &v.name, "name");
+	if (r)
+		return r;
+	if (util_grow(list, cap, *count + 1, sizeof(v))) {
+		free(v.name);
+		return fail_nomem(ps);
+	}
+	(*list)[(*count)++] = v;
+	return 0;
+}
+
+/* The build-id field of an m record: "-" or lower-case hex bytes. */
+static int field_build_id(struct parser *ps, struct fields *f, char **out)
+{
+	char buf[SHOW_MAX * 4 + 8];
+	const char *tok;
+	size_t len, i;
+
+	*out = NULL;
+	if (!field_next(f, &tok, &len))
+		return fail(ps, "bad m record: too few fields (expected 5)");
+	if (len == 1 && tok[0] == '-')
+		return 0;
+	for (i = 0; i < len && hex_digit(tok[i]) >= 0; i++)
+		;
+	if (len == 0 || i < len || len % 2 || len > 256)
+		return fail(ps, "bad m record: build-id '%s' is neither '-' "
+			    "nor lower-case hex bytes",
+			    show(buf, sizeof(buf), tok, len));
+	*out = strndup(tok, len);
+	return *out ? 0 : fail_nomem(ps);
+}
+
+/* m lo hi bias build-id path */
+static int rec_module(struct parser *ps, struct fields *f)
+{
+	struct dump *d = ps->d;
+	struct dump_module m = { 0 };
+	const char *tok;
+	size_t len;
+	int r;
+
+	if ((r = field_num(ps, f, &m.lo, "lo", 5)) ||
+	    (r = field_num(ps, f, &m.hi, "hi", 5)) ||
+	    (r = field_num(ps, f, &m.bias, "bias", 5)))
+		return r;
+	if (m.lo > m.hi)
+		return fail(ps, "bad m record: lo %" PRIx64 " is above hi %"
+			    PRIx64, m.lo, m.hi);
+	if ((r = field_build_id(ps, f, &m.build_id)))
+		return r;
+	field_rest(f, &tok, &len);
+	if ((r = unescape(ps, 'm', tok, len, &m.path, "path")))
+		goto out_free;
+	if (util_grow(&d->modules, &d->modules_cap, d->nmodules + 1,
+		      sizeof(m))) {
+		r = fail_nomem(ps);
+		goto out_free;
+	}
+	d->modules[d->nmodules++] = m;
+	ps->have_m = true;
+	return 0;
+out_free:
+	free(m.build_id);
+	free(m.path);
+	return r;
+}
+
+/* The pcs of an s record into st->pcs; n was checked against the limit. */
+static int stack_pcs(struct parser *ps, struct fields *f,
+		     struct dump_stack *st)
+{
+	unsigned i;
+	int r;
+
+	for (i = 0; i < st->count; i++) {
+		if (f->done)
+			return fail(ps, "bad s record: n is %u but %u pcs "
+				    "follow", st->count, i);
+		r = field_num(ps, f, &st->pcs[i], "pc", st->count + 2);
+		if (r)
+			return r;
+	}
+	if (!f->done)
+		return fail(ps, "bad s record: n is %u but more pcs follow",
+			    st->count);
+	return 0;
+}
+
+/* s id n pc1 ... pcn */
+static int rec_stack(struct parser *ps, struct fields *f)
+{
+	struct dump_stack *st;
+	uint64_t id, n;
+	int r;
+
+	if ((r = field_num(ps, f, &id, "id", 2)) ||
+	    (r = field_num(ps, f, &n, "n", 2)))
+		return r;
+	if (n > LK_MAX_FRAMES)
+		return fail(ps, "bad s record: stack %" PRIx64 " has %" PRIu64
+			    " frames, more than %d", id, n, LK_MAX_FRAMES);
+	if (parse_find_stack(ps->d, id))
+		return fail(ps, "stack %" PRIx64 " is defined twice", id);
+	st = malloc(sizeof(*st) + n * sizeof(st->pcs[0]));
+	if (!st)
+		return fail_nomem(ps);
+	st->id = id;
+	st->count = (unsigned)n;
+	if ((r = stack_pcs(ps, f, st))) {
+		free(st);
+		return r;
+	}
+	util_hash_oom = false;
+	HASH_ADD(hh, ps->d->stacks, id, sizeof(st->id), st);
+	if (util_hash_oom) {
+		free(st);
+		return fail_nomem(ps);
+	}
+	ps->d->nstacks++;
+	return 0;
+}
+
+/* The class field of a b record: one of LK_CLASS_*. */
+static int field_class(struct parser *ps, struct fields *f, char *cls)
+{
+	char buf[SHOW_MAX * 4 + 8];
+	const char *tok;
+	size_t len;
+
+	if (!field_next(f, &tok, &len))
+		return fail(ps, "bad b record: too few fields (expected 5)");
+	if (len == 1 && (tok[0] == LK_CLASS_LIVE || tok[0] == LK_CLASS_DIRECT ||
+			 tok[0] == LK_CLASS_INDIRECT ||
+			 tok[0] == LK_CLASS_REACHABLE)) {
+		*cls = tok[0];
+		return 0;
+	}
+	return fail(ps, "bad b record: class '%s' is not one of l, d, i, r",
+		    show(buf, sizeof(buf), tok, len));
+}
+
+/* b stack class blocks bytes oldest_ms */
+static int rec_blocks(struct parser *ps, struct fields *f)
+{
+	struct dump *d = ps->d;
+	struct dump_group g;
+	uint64_t id;
+	int r;
+
+	if ((r = field_num(ps, f, &id, "stack", 5)) ||
+	    (r = field_class(ps, f, &g.cls)) ||
+	    (r = field_num(ps, f, &g.blocks, "blocks", 5)) ||
+	    (r = field_num(ps, f, &g.bytes, "bytes", 5)) ||
+	    (r = field_num(ps, f, &g.oldest_ms, "oldest_ms", 5)) ||
+	    (r = fields_end(ps, f, 5)))
+		return r;
+	g.stack = parse_find_stack(d, id);
+	if (!g.stack)
+		return fail(ps, "b record names stack %" PRIx64 ", which no "
+			    "s record before it defines", id);
+	if (util_grow(&d->groups, &d->groups_cap, d->ngroups + 1, sizeof(g)))
+		return fail_nomem(ps);
+	d->groups[d->ngroups++] = g;
+	return 0;
+}
+
+/* e records dropped: the last line, which proves the dump is whole. */
+static int rec_end(struct parser *ps, struct fields *f)
+{
+	struct dump *d = ps->d;
+	int r;
+
+	if ((r = field_num(ps, f, &d->records, "records", 2)) ||
+	    (r = field_num(ps, f, &d->dropped, "dropped", 2)) ||
+	    (r = fields_end(ps, f, 2)))
+		return r;
+	if (d->records != ps->lineno - 2)
+		return fail(ps, "e record counts %" PRIu64 " records but %zu "
+			    "lines come before it (damaged dump?)", d->records,
+			    ps->lineno - 2);
+	if (!ps->have_p)
+		return fail(ps, "the dump has no P record");
+	ps->ended = true;
+	return 0;
+}
+
+/* One line after the first; unknown tags are skipped. */
+static int parse_record(struct parser *ps, const char *line, size_t len)
+{
+	static const char known[] = "PXNocmsbe";
+	struct dump *d = ps->d;
+	struct fields f;
+
+	if (len == 0)
+		return fail(ps, "empty line");
+	if (!memchr(known, line[0], sizeof(known) - 1))
+		return 0;
+	if (len < 2 || line[1] != ' ')
+		return fail(ps, "bad %c record: no space after the tag",
+			    line[0]);
+	fields_init(&f, line, len);
+	switch (line[0]) {
+	case LK_TAG_PROCESS:
+		return rec_process(ps, &f);
+	case LK_TAG_EXE:
+		return rec_string(ps, &f, &ps->have_x, &d->proc.exe, "path");
+	case LK_TAG_NAME:
+		return rec_string(ps, &f, &ps->have_n, &d->proc.name, "name");
+	case LK_TAG_OPTION:
+		return rec_value(ps, &f, &d->options, &d->noptions,
+				 &d->options_cap);
+	case LK_TAG_COUNTER:
+		return rec_value(ps, &f, &d->counters, &d->ncounters,
+				 &d->counters_cap);
+	case LK_TAG_MODULE:
+		return rec_module(ps, &f);
+	case LK_TAG_STACK:
+		return rec_stack(ps, &f);
+	case LK_TAG_BLOCKS:
+		return rec_blocks(ps, &f);
+	}
+	return rec_end(ps, &f);
+}
+
+/* --- lines --- */
+
+/* The first line: exactly LK_DUMP_MAGIC, a space and LK_DUMP_VERSION. */
+static int parse_magic(struct parser *ps, const char *line, size_t len)
+{
+	static const char magic[] = LK_DUMP_MAGIC " ";
+	size_t mlen = sizeof(magic) - 1;
+	char want[32], buf[SHOW_MAX * 4 + 8];
+	int n;
+
+	n = snprintf(want, sizeof(want), "%s%d", magic, LK_DUMP_VERSION);
+	if (len == (size_t)n && !memcmp(line, want, len))
+		return 0;
+	if (len <= mlen || memcmp(line, magic, mlen))
+		return fail(ps, "not a leakshim dump (the first line is not "
+			    "'%s')", want);
+	return fail(ps, "dump version %s is not supported (this leakreport "
+		    "reads version %d)",
+		    show(buf, sizeof(buf), line + mlen, len - mlen),
+		    LK_DUMP_VERSION);
+}
+
+/*
+ * Check line[0..len) (newline excluded) as a line of its own, then parse
+ * it.  complete is false for a last line that has no newline.
+ */
+static int parse_line(struct parser *ps, const char *line, size_t len,
+		      bool complete)
+{
+	int r;
+
+	if (ps->ended)
+		return fail(ps, "data after the e record");
+	if (ps->lineno == 1) {
+		/* Say "not a dump" before any complaint about its bytes. */
+		r = parse_magic(ps, line, len);
+		if (r == 0 && !complete)
+			r = fail(ps, "the dump ends after its first line "
+				 "(truncated dump?)");
+		return r;
+	}
+	if (len > PARSE_LINE_MAX)
+		return fail(ps, "line longer than %d bytes", PARSE_LINE_MAX);
+	if (memchr(line, '\0', len))
+		return fail(ps, "NUL byte in the line");
+	if (!complete)
+		return fail(ps, "the last line has no newline (truncated "
+			    "dump?)");
+	return parse_record(ps, line, len);
+}
+
+int parse_dump(struct dump *d, const char *buf, size_t size,
+	       const char *name, struct util_err *err)
+{
+	struct parser ps = { .d = d, .name = name, .err = err };
+	const char *p = buf, *end = buf + size, *nl;
+	int r;
+
+	if (size == 0)
+		return util_fail(err, -EINVAL, "%s: empty file, not a "
+				 "leakshim dump", name);
+	for (ps.lineno = 1; p < end; ps.lineno++) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		r = parse_line(&ps, p, (size_t)((nl ? nl : end) - p), nl);
+		if (r)
+			return r;
+		p = nl + 1;
+	}
+	if (!ps.ended) {
+		ps.lineno--;
+		return fail(&ps, "the dump ends without its e record "
+			    "(truncated dump?)");
+	}
+	return 0;
+}
+
+/* --- the model --- */
+
+int parse_file(struct dump *d, const char *path, struct util_err *err)
+{
+	char *buf;
+	size_t size;
+	int r;
+
+	r = util_read_file(path, &buf, &size, err);
+	if (r)
+		return r;
+	r = parse_dump(d, buf, size, strcmp(path, "-") ? path : "<stdin>",
+		       err);
+	free(buf);
+	return r;
+}
+
+static void free_values(struct dump_value *v, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		free(v[i].name);
+	free(v);
+}
+
+void parse_free(struct dump *d)
+{
+	struct dump_stack *st, *tmp;
+	size_t i;
+
+	free(d->proc.exe);
+	free(d->proc.name);
+	free_values(d->options, d->noptions);
+	free_values(d->counters, d->ncounters);
+	for (i = 0; i < d->nmodules; i++) {
+		free(d->modules[i].build_id);
+		free(d->modules[i].path);
+	}
+	free(d->modules);
+	HASH_ITER(hh, d->stacks, st, tmp) {
+		HASH_DEL(d->stacks, st);
+		free(st);
+	}
+	free(d->groups);
+	memset(d, 0, sizeof(*d));
+}
+
+struct dump_stack *parse_find_stack(const struct dump *d, uint64_t id)
+{
+	struct dump_stack *st;
+
+	HASH_FIND(hh, d->stacks, &id, sizeof(id), st);
+	return st;
+}
+
+/* The last value named name in list, or dflt: a later record wins. */
+static uint64_t find_value(const struct dump_value *list, size_t count,
+			   const char *name, uint64_t dflt)
+{
+	while (count-- > 0)
+		if (!strcmp(list[count].name, name))
+			return list[count].value;
+	return dflt;
+}
+
+uint64_t parse_counter(const struct dump *d, const char *name,
+		       uint64_t dflt)
+{
+	return find_value(d->counters, d->ncounters, name, dflt);
+}
+
+uint64_t parse_option(const struct dump *d, const char *name,
+		      uint64_t dflt)
+{
+	return find_value(d->options, d->noptions, name, dflt);
+}

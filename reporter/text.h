@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * text.h - writes a report for people, in the manner of LeakSanitizer:
+ * a headline, one paragraph per entry with its numbered frames, and a
+ * SUMMARY line.
+ */
+#ifndef LK_REPORTER_TEXT_H
+#define LK_REPORTER_TEXT_H
+
+#include <stdio.h>
+
+#include "report.h"
+
+/*
+ * Write r to out; o->no_addresses leaves out pcs and module offsets so
+ * that the text is the same from run to run.  Returns 0, or a negative
+ * errno if writing failed.
+ */
+int text_write(FILE *out, const struct report *r,
+	       const struct report_options *o);
+
+#endif
