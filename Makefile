@@ -44,7 +44,7 @@ REPORT_SRCS = $(addprefix reporter/,$(addsuffix .c,$(REPORT_CORE)))
 REPORT_OBJS = $(REPORT_SRCS:reporter/%.c=$(B)/reporter/%.o)
 REPORT_LIBS = -ldw -lelf -lstdc++
 
-EXAMPLES = leaky threads clean forky sleeper cxxleak
+EXAMPLES = leaky threads clean forky sleeper cxxleak libcleak
 EXAMPLE_BINS = $(addprefix $(B)/examples/,$(EXAMPLES))
 EXAMPLE_CFLAGS = -O0 -g -fno-omit-frame-pointer -fno-inline
 

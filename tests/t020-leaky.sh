@@ -43,8 +43,9 @@ is "$(jq -r '.leaks | map(.bytes) | . == (sort | reverse)' "$T/r.json")" \
 	true "sites are sorted largest first"
 is "$(jq -r '.process | "\(.program) \(.reason)"' "$T/r.json")" \
 	"leaky exit" "process: program and reason"
-is "$(jq -r '.leaks[] | select(.bytes == 9) | .stack[0].function' "$T/r.json")" \
-	__strdup "strdup's own frame stays on top of the stack"
+# __strdup with libc's debug information (libc6-dbg), strdup without it.
+is "$(jq -r '.leaks[] | select(.bytes == 9) | .stack[0].function | ltrimstr("__")' "$T/r.json")" \
+	strdup "strdup's own frame stays on top of the stack"
 is "$(jq -r '.leaks[] | select(.bytes == 9) | .stack[1].function' "$T/r.json")" \
 	leak_strdup "with its caller right below"
 is "$(jq -r '.leaks[0].stack[0] | keys | join(",")' "$T/r.json")" \
