@@ -71,6 +71,14 @@ site_function() {
 	' "$1"
 }
 
+# check_site JSON FILE MARKER FUNCTION "BYTES BLOCKS": one report entry at
+# the line of FILE marked MARKER, with those bytes and blocks, in FUNCTION.
+check_site() {
+	l=$(line_of "$2" "$3")
+	is "$(site "$1" "$2" "$l")" "$5 1" "$3: $5 at $2:$l"
+	is "$(site_function "$1" "$2" "$l")" "$4" "$3: in $4"
+}
+
 # entries_in JSON FILE: report entries with any frame in source FILE.
 entries_in() {
 	jq -r --arg f "/$2" '[.leaks[] | select(any(.stack[];

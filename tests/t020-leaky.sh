@@ -20,19 +20,14 @@ is "$?" 0 "leakreport exits 0"
 jq -e . "$T/r.json" >/dev/null
 ok $? "the JSON report is valid JSON"
 
-check() {	# MARKER FUNCTION "BYTES BLOCKS"
-	l=$(line_of leaky.c "$1")
-	is "$(site "$T/r.json" leaky.c "$l")" "$3 1" "$1: $3 at leaky.c:$l"
-	is "$(site_function "$T/r.json" leaky.c "$l")" "$2" "$1: in $2"
-}
-check LEAK:malloc leak_malloc "100 1"
-check LEAK:calloc leak_calloc "240 1"
-check LEAK:realloc leak_realloc "300 1"
-check LEAK:aligned leak_aligned "512 1"
-check LEAK:aligned2 leak_aligned "8192 1"
-check LEAK:strdup leak_strdup "9 1"
-check LEAK:list leak_list "120 5"
-check LEAK:global keep_global "64 1"
+check_site "$T/r.json" leaky.c LEAK:malloc leak_malloc "100 1"
+check_site "$T/r.json" leaky.c LEAK:calloc leak_calloc "240 1"
+check_site "$T/r.json" leaky.c LEAK:realloc leak_realloc "300 1"
+check_site "$T/r.json" leaky.c LEAK:aligned leak_aligned "512 1"
+check_site "$T/r.json" leaky.c LEAK:aligned2 leak_aligned "8192 1"
+check_site "$T/r.json" leaky.c LEAK:strdup leak_strdup "9 1"
+check_site "$T/r.json" leaky.c LEAK:list leak_list "120 5"
+check_site "$T/r.json" leaky.c LEAK:global keep_global "64 1"
 
 is "$(jq -r '.leaks | length' "$T/r.json")" 8 "exactly 8 sites, no others"
 is "$(jq -r '[.leaks[].kind] | unique | join(",")' "$T/r.json")" live \
