@@ -34,7 +34,7 @@ SHIM_CFLAGS = -fPIC -fvisibility=hidden -ftls-model=initial-exec \
 	-fno-builtin-realloc -I/usr/include/x86_64-linux-gnu
 SHIM_LIBS = -shared -Wl,--no-undefined -Wl,-z,nodelete -lunwind -ldl -lpthread
 
-SHIM_CORE = arena config out stack table track boot real dump modmap state
+SHIM_CORE = arena config out stack table track boot real dump modmap state pq
 SHIM_SRCS = $(addprefix shim/,$(addsuffix .c,$(SHIM_CORE))) \
 	shim/shim.c shim/ctl.c shim/preload.c
 SHIM_OBJS = $(SHIM_SRCS:shim/%.c=$(B)/shim/%.o)
@@ -44,7 +44,7 @@ REPORT_SRCS = $(addprefix reporter/,$(addsuffix .c,$(REPORT_CORE)))
 REPORT_OBJS = $(REPORT_SRCS:reporter/%.c=$(B)/reporter/%.o)
 REPORT_LIBS = -ldw -lelf -lstdc++
 
-EXAMPLES = leaky threads clean forky sleeper cxxleak libcleak
+EXAMPLES = leaky threads clean forky sleeper cxxleak libcleak pool_leak
 EXAMPLE_BINS = $(addprefix $(B)/examples/,$(EXAMPLES))
 EXAMPLE_CFLAGS = -O0 -g -fno-omit-frame-pointer -fno-inline
 
@@ -77,6 +77,19 @@ $(B)/examples/%: examples/%.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE $(EXAMPLE_CFLAGS) -o $@ $< -lpthread
 
+# libpq clients: built only for examples and tests, the shim never links it.
+PQ_CFLAGS = $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+PQ_LIBS = $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq)
+$(B)/examples/pool_leak: examples/pool_leak.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(EXAMPLE_CFLAGS) $(PQ_CFLAGS) -o $@ $< \
+		$(PQ_LIBS) -lpthread
+
+$(B)/tests/pqcases: tests/progs/pqcases.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(EXAMPLE_CFLAGS) $(PQ_CFLAGS) -o $@ $< \
+		$(PQ_LIBS)
+
 $(B)/examples/%: examples/%.cc
 	@mkdir -p $(@D)
 	$(CXX) $(EXAMPLE_CFLAGS) -o $@ $<
@@ -90,7 +103,7 @@ $(B)/tests/t_%: tests/unit/t_%.c $(UNIT_SHIM_OBJS) $(REPORT_OBJS) tests/tap.h
 	$(CC) $(ALL_CFLAGS) -Ishim -Ireporter -Itests -o $@ $< \
 		$(UNIT_SHIM_OBJS) $(REPORT_OBJS) -lunwind -ldl -lpthread $(REPORT_LIBS)
 
-check: all examples $(UNIT_BINS)
+check: all examples $(UNIT_BINS) $(B)/tests/pqcases
 	B=$(abspath $(B)) prove -f $(UNIT_BINS) tests/t[0-9]*.sh
 
 sanitize:
@@ -100,11 +113,13 @@ sanitize:
 
 demo: deps all examples
 	@echo
-	@echo '== build/leakshim -- build/examples/leaky'
-	@$(B)/leakshim -- $(B)/examples/leaky
+	@echo '== build/leakshim --top 3 -- build/examples/leaky'
+	@$(B)/leakshim --top 3 -- $(B)/examples/leaky
+	@echo
+	@B=$(B) sh examples/demo.sh
 
-DEPS = build-essential libunwind-dev uthash-dev libdw-dev libelf-dev \
-	libpq-dev postgresql jq
+DEPS = build-essential pkg-config libunwind-dev uthash-dev libdw-dev libelf-dev \
+	libpq-dev postgresql jq python3 python3-psycopg2
 deps:
 	@missing=$$(for p in $(DEPS); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \

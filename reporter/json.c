@@ -7,6 +7,12 @@
  * and each byte that is not part of valid UTF-8 becomes U+FFFD, so the
  * output is always valid JSON.  Ages and uptime are seconds with one
  * decimal, computed in integers so large values print exactly.
+ *
+ * Additions to DESIGN.md's object keep its keys, names and order: the
+ * summary gains libpq keys after its own, connection entries gain failed,
+ * idle_in_transaction, longest_idle_s and backend_pids between its keys,
+ * result entries gain bytes and oldest_age_s, and a "cancels" list
+ * follows "results".
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -136,45 +142,122 @@ static void put_summary(FILE *out, const struct report_summary *s)
 		", \"reachable_blocks\": %" PRIu64 ", \"live_bytes\": %" PRIu64
 		", \"live_blocks\": %" PRIu64 ", \"total_allocs\": %" PRIu64
 		", \"total_frees\": %" PRIu64 ", \"open_connections\": %"
-		PRIu64 ", \"uncleared_results\": %" PRIu64 "},\n",
+		PRIu64 ", \"uncleared_results\": %" PRIu64,
 		s->leaked_bytes, s->leaked_blocks, s->indirect_bytes,
 		s->indirect_blocks, s->reachable_bytes, s->reachable_blocks,
 		s->live_bytes, s->live_blocks, s->total_allocs, s->total_frees,
 		s->open_connections, s->uncleared_results);
+	/* Additions to DESIGN.md's keys, after them. */
+	fprintf(out, ", \"idle_connections\": %" PRIu64
+		", \"idle_in_transaction\": %" PRIu64
+		", \"failed_connections\": %" PRIu64
+		", \"uncleared_result_bytes\": %" PRIu64
+		", \"open_cancels\": %" PRIu64
+		", \"connections_opened\": %" PRIu64
+		", \"connections_finished\": %" PRIu64
+		", \"connections_failed\": %" PRIu64 "},\n",
+		s->idle_connections, s->idle_in_transaction,
+		s->failed_connections, s->uncleared_result_bytes,
+		s->open_cancels, s->connections_opened,
+		s->connections_finished, s->connections_failed);
 }
 
-static void put_leak(FILE *out, const struct report_entry *e)
+/* ", \"stack\": [FRAME, ...]}": the last key of every entry. */
+static void put_stack(FILE *out, const struct report_stack *st)
 {
 	size_t i;
+
+	fputs(", \"stack\": [", out);
+	for (i = 0; i < st->nframes; i++) {
+		fputs(i ? ",\n      " : "\n      ", out);
+		put_frame(out, &st->frames[i]);
+	}
+	fputs(st->nframes ? "\n    ]}" : "]}", out);
+}
+
+static void put_leak(FILE *out, const struct report *r, size_t i)
+{
+	const struct report_entry *e = &r->entries[i];
 
 	fputs("    {\"kind\": ", out);
 	put_string(out, report_kind_name(e->kind));
 	fprintf(out, ", \"bytes\": %" PRIu64 ", \"blocks\": %" PRIu64
 		", \"oldest_age_s\": ", e->group->bytes, e->group->blocks);
 	put_seconds(out, e->group->oldest_ms);
-	fputs(", \"stack\": [", out);
-	for (i = 0; i < e->nframes; i++) {
-		fputs(i ? ",\n      " : "\n      ", out);
-		put_frame(out, &e->frames[i]);
+	put_stack(out, &e->st);
+}
+
+static void put_conn(FILE *out, const struct report *r, size_t i)
+{
+	const struct report_conn *e = &r->conns[i];
+	size_t k;
+
+	fprintf(out, "    {\"count\": %" PRIu64 ", \"failed\": %" PRIu64
+		", \"idle\": %" PRIu64 ", \"idle_in_transaction\": %" PRIu64
+		", \"oldest_age_s\": ", e->count, e->failed, e->idle,
+		e->idle_in_xact);
+	put_seconds(out, e->oldest_ms);
+	fputs(", \"longest_idle_s\": ", out);
+	put_seconds(out, e->longest_idle_ms);
+	fputs(", \"targets\": [", out);
+	for (k = 0; k < e->ntargets; k++) {
+		fputs(k ? ", " : "", out);
+		put_string(out, e->targets[k]);
 	}
-	fputs(e->nframes ? "\n    ]}" : "]}", out);
+	fputs("], \"backend_pids\": [", out);
+	for (k = 0; k < e->npids; k++)
+		fprintf(out, "%s%" PRIu64, k ? ", " : "", e->pids[k]);
+	putc(']', out);
+	put_stack(out, &e->st);
+}
+
+static void put_result(FILE *out, const struct report *r, size_t i)
+{
+	const struct report_pq *e = &r->results[i];
+
+	fprintf(out, "    {\"count\": %" PRIu64 ", \"bytes\": %" PRIu64
+		", \"oldest_age_s\": ", e->group->count, e->group->bytes);
+	put_seconds(out, e->group->oldest_ms);
+	put_stack(out, &e->st);
+}
+
+static void put_cancel(FILE *out, const struct report *r, size_t i)
+{
+	const struct report_pq *e = &r->cancels[i];
+
+	fprintf(out, "    {\"count\": %" PRIu64 ", \"oldest_age_s\": ",
+		e->group->count);
+	put_seconds(out, e->group->oldest_ms);
+	put_stack(out, &e->st);
+}
+
+/* "  \"NAME\": [ENTRY, ...]" and sep, writing each entry with put. */
+static void put_list(FILE *out, const char *name, const struct report *r,
+		     size_t count,
+		     void (*put)(FILE *, const struct report *, size_t),
+		     const char *sep)
+{
+	size_t i;
+
+	fprintf(out, "  \"%s\": [", name);
+	for (i = 0; i < count; i++) {
+		fputs(i ? ",\n" : "\n", out);
+		put(out, r, i);
+	}
+	fputs(count ? "\n  ]" : "]", out);
+	fputs(sep, out);
 }
 
 int json_write(FILE *out, const struct report *r)
 {
-	size_t i;
-
 	fprintf(out, "{\n  \"format\": \"leakshim-report\", \"version\": %d,\n",
 		JSON_REPORT_VERSION);
 	put_process(out, r);
 	put_summary(out, &r->summary);
-	fputs("  \"leaks\": [", out);
-	for (i = 0; i < r->count; i++) {
-		fputs(i ? ",\n" : "\n", out);
-		put_leak(out, &r->entries[i]);
-	}
-	fputs(r->count ? "\n  ],\n" : "],\n", out);
-	fputs("  \"connections\": [],\n  \"results\": []\n}\n", out);
+	put_list(out, "leaks", r, r->count, put_leak, ",\n");
+	put_list(out, "connections", r, r->nconns, put_conn, ",\n");
+	put_list(out, "results", r, r->nresults, put_result, ",\n");
+	put_list(out, "cancels", r, r->ncancels, put_cancel, "\n}\n");
 	if (fflush(out) || ferror(out))
 		return errno ? -errno : -EIO;
 	return 0;

@@ -450,6 +450,8 @@ static int rec_stack(struct parser *ps, struct fields *f)
 		return fail_nomem(ps);
 	st->id = id;
 	st->count = (unsigned)n;
+	st->has_results = false;
+	st->has_cancels = false;
 	if ((r = stack_pcs(ps, f, st))) {
 		free(st);
 		return r;
@@ -483,6 +485,17 @@ static int field_class(struct parser *ps, struct fields *f, char *cls)
 		    show(buf, sizeof(buf), tok, len));
 }
 
+/* The stack a tag record names: it must be defined by an earlier s. */
+static int named_stack(struct parser *ps, char tag, uint64_t id,
+		       struct dump_stack **st)
+{
+	*st = parse_find_stack(ps->d, id);
+	if (!*st)
+		return fail(ps, "%c record names stack %" PRIx64 ", which no "
+			    "s record before it defines", tag, id);
+	return 0;
+}
+
 /* b stack class blocks bytes oldest_ms */
 static int rec_blocks(struct parser *ps, struct fields *f)
 {
@@ -496,15 +509,105 @@ static int rec_blocks(struct parser *ps, struct fields *f)
 	    (r = field_num(ps, f, &g.blocks, "blocks", 5)) ||
 	    (r = field_num(ps, f, &g.bytes, "bytes", 5)) ||
 	    (r = field_num(ps, f, &g.oldest_ms, "oldest_ms", 5)) ||
-	    (r = fields_end(ps, f, 5)))
+	    (r = fields_end(ps, f, 5)) ||
+	    (r = named_stack(ps, 'b', id, &g.stack)))
 		return r;
-	g.stack = parse_find_stack(d, id);
-	if (!g.stack)
-		return fail(ps, "b record names stack %" PRIx64 ", which no "
-			    "s record before it defines", id);
 	if (util_grow(&d->groups, &d->groups_cap, d->ngroups + 1, sizeof(g)))
 		return fail_nomem(ps);
 	d->groups[d->ngroups++] = g;
+	return 0;
+}
+
+/* The seven numbers of a C record, before its target. */
+static int conn_numbers(struct parser *ps, struct fields *f,
+			struct dump_conn *c)
+{
+	static const char *const names[] = {
+		"stack", "age_ms", "idle_ms", "status", "xact", "flags", "pid"
+	};
+	uint64_t id;
+	uint64_t *nums[] = {
+		&id, &c->age_ms, &c->idle_ms, &c->status, &c->xact, &c->flags,
+		&c->pid
+	};
+	unsigned i;
+	int r;
+
+	for (i = 0; i < 7; i++)
+		if ((r = field_num(ps, f, nums[i], names[i], 8)))
+			return r;
+	/* The target may be empty, but its separating space must be there. */
+	if (f->done)
+		return fail(ps, "bad C record: too few fields (expected 8)");
+	return named_stack(ps, 'C', id, &c->stack);
+}
+
+/* C stack age_ms idle_ms status xact flags pid target */
+static int rec_conn(struct parser *ps, struct fields *f)
+{
+	struct dump *d = ps->d;
+	struct dump_conn c = { 0 };
+	const char *tok;
+	size_t len;
+	int r;
+
+	if ((r = conn_numbers(ps, f, &c)))
+		return r;
+	field_rest(f, &tok, &len);
+	if ((r = unescape(ps, 'C', tok, len, &c.target, "target")))
+		return r;
+	if (util_grow(&d->conns, &d->conns_cap, d->nconns + 1, sizeof(c))) {
+		free(c.target);
+		return fail_nomem(ps);
+	}
+	d->conns[d->nconns++] = c;
+	return 0;
+}
+
+/*
+ * The fields of an R (stack count bytes oldest_ms) or K (stack count
+ * oldest_ms) record into g; *seen is the stack's flag for that tag.
+ */
+static int pq_group_fields(struct parser *ps, struct fields *f,
+			   struct dump_pq_group *g, bool **seen)
+{
+	bool results = f->tag == LK_TAG_RESULTS;
+	unsigned expect = results ? 4 : 3;
+	uint64_t id;
+	int r;
+
+	if ((r = field_num(ps, f, &id, "stack", expect)) ||
+	    (r = field_num(ps, f, &g->count, "count", expect)) ||
+	    (results && (r = field_num(ps, f, &g->bytes, "bytes", expect))) ||
+	    (r = field_num(ps, f, &g->oldest_ms, "oldest_ms", expect)) ||
+	    (r = fields_end(ps, f, expect)) ||
+	    (r = named_stack(ps, f->tag, id, &g->stack)))
+		return r;
+	*seen = results ? &g->stack->has_results : &g->stack->has_cancels;
+	if (**seen)
+		return fail(ps, "second %c record for stack %" PRIx64, f->tag,
+			    id);
+	return 0;
+}
+
+/* R and K records: at most one of each per stack, kept in file order. */
+static int rec_pq_group(struct parser *ps, struct fields *f)
+{
+	bool results = f->tag == LK_TAG_RESULTS;
+	struct dump *d = ps->d;
+	struct dump_pq_group **list = results ? &d->results : &d->cancels;
+	size_t *count = results ? &d->nresults : &d->ncancels;
+	size_t *cap = results ? &d->results_cap : &d->cancels_cap;
+	struct dump_pq_group g = { 0 };
+	bool *seen;
+	int r;
+
+	if ((r = pq_group_fields(ps, f, &g, &seen)))
+		return r;
+	if (util_grow(list, cap, *count + 1, sizeof(g)))
+		return fail_nomem(ps);
+	(*list)[(*count)++] = g;
+	*seen = true;
 	return 0;
 }
 
@@ -531,7 +634,7 @@ static int rec_end(struct parser *ps, struct fields *f)
 /* One line after the first; unknown tags are skipped. */
 static int parse_record(struct parser *ps, const char *line, size_t len)
 {
-	static const char known[] = "PXNocmsbe";
+	static const char known[] = "PXNocmsbCRKe";
 	struct dump *d = ps->d;
 	struct fields f;
 
@@ -562,6 +665,11 @@ static int parse_record(struct parser *ps, const char *line, size_t len)
 		return rec_stack(ps, &f);
 	case LK_TAG_BLOCKS:
 		return rec_blocks(ps, &f);
+	case LK_TAG_CONN:
+		return rec_conn(ps, &f);
+	case LK_TAG_RESULTS:
+	case LK_TAG_CANCELS:
+		return rec_pq_group(ps, &f);
 	}
 	return rec_end(ps, &f);
 }
@@ -687,6 +795,11 @@ void parse_free(struct dump *d)
 		free(st);
 	}
 	free(d->groups);
+	for (i = 0; i < d->nconns; i++)
+		free(d->conns[i].target);
+	free(d->conns);
+	free(d->results);
+	free(d->cancels);
 	memset(d, 0, sizeof(*d));
 }
 

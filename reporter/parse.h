@@ -5,15 +5,18 @@
  * The model mirrors the records of docs/dump-format.md: the process (P, X,
  * N), settings (o) and counters (c) as name/value lists in file order,
  * the module map (m) in file order, the interned stacks (s) in a hash
- * table by id, and the block groups (b) in file order, each pointing at
- * its stack.  Strings are unescaped and NUL-terminated; every number is
- * a uint64_t as the dump has 16 hex digits at most.  The reader accepts
+ * table by id, and the block groups (b), the open libpq connections (C),
+ * the uncleared results (R) and the cancel handles not freed (K) in file
+ * order, each pointing at its stack.  Strings are unescaped and
+ * NUL-terminated; every number is a uint64_t as the dump has 16 hex
+ * digits at most.  The reader accepts
  * exactly the grammar of shim/dumpfmt.h, skips unknown record tags and
  * rejects everything else with a message "NAME:LINE: what is wrong".
  */
 #ifndef LK_REPORTER_PARSE_H
 #define LK_REPORTER_PARSE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +58,8 @@ struct dump_module {
 struct dump_stack {
 	uint64_t id;		/* unique in a dump */
 	UT_hash_handle hh;	/* keyed by id */
+	bool has_results;	/* an R record names it (at most one may) */
+	bool has_cancels;	/* a K record names it (at most one may) */
 	unsigned count;		/* number of pcs, at most LK_MAX_FRAMES */
 	uint64_t pcs[];		/* return addresses, innermost first */
 };
@@ -65,6 +70,32 @@ struct dump_group {
 	char cls;			/* LK_CLASS_*: 'l', 'd', 'i', 'r' */
 	uint64_t blocks;		/* number of blocks */
 	uint64_t bytes;			/* their total size */
+	uint64_t oldest_ms;		/* age of the oldest, milliseconds */
+};
+
+/*
+ * One C record: a libpq connection not yet finished (PGconn).  status is
+ * libpq's ConnStatusType (0 OK, 1 BAD, others: connecting), xact its
+ * PGTransactionStatusType (0 IDLE, 1 ACTIVE, 2 INTRANS, 3 INERROR,
+ * 4 UNKNOWN); flags holds LK_CONN_*, and other bits, kept as they are,
+ * mean nothing yet.
+ */
+struct dump_conn {
+	struct dump_stack *stack;	/* where it was opened; not NULL */
+	uint64_t age_ms;		/* since it was opened */
+	uint64_t idle_ms;		/* since a query was last sent */
+	uint64_t status;		/* ConnStatusType at dump time */
+	uint64_t xact;			/* PGTransactionStatusType */
+	uint64_t flags;			/* LK_CONN_* */
+	uint64_t pid;			/* backend pid, 0: unknown */
+	char *target;			/* "user@host:port/dbname" or "" */
+};
+
+/* One R or K record: libpq objects of one stack never released. */
+struct dump_pq_group {
+	struct dump_stack *stack;	/* where they were made; not NULL */
+	uint64_t count;			/* how many */
+	uint64_t bytes;			/* R: their memory; K: 0 */
 	uint64_t oldest_ms;		/* age of the oldest, milliseconds */
 };
 
@@ -81,10 +112,17 @@ struct dump {
 	size_t nstacks;
 	struct dump_group *groups;	/* b records in file order */
 	size_t ngroups;
+	struct dump_conn *conns;	/* C records in file order */
+	size_t nconns;
+	struct dump_pq_group *results;	/* R records in file order */
+	size_t nresults;
+	struct dump_pq_group *cancels;	/* K records in file order */
+	size_t ncancels;
 	uint64_t records;		/* e: lines between first and e */
 	uint64_t dropped;		/* e: allocations not recorded */
 	/* capacities of the arrays above */
 	size_t options_cap, counters_cap, modules_cap, groups_cap;
+	size_t conns_cap, results_cap, cancels_cap;
 };
 
 /*

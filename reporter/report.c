@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * report.c - builds the report model (report.h) from a parsed dump: the
- * summary over every group, then the sorted and cut list of entries, and
- * only then the symbolized stacks of the entries that are kept, so that
- * --top on a large dump symbolizes little.
+ * summary over every record, then the sorted and cut lists (memory,
+ * connections grouped by stack, results, cancel handles), and only then
+ * the symbolized stacks of the entries that are kept, so that --top on a
+ * large dump symbolizes little.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,11 +13,18 @@
 #include "dumpfmt.h"
 #include "report.h"
 
-/* Basename prefixes of the runtime libraries a site is never in. */
+/*
+ * Basename prefixes of the libraries a site is never in: the runtimes, the
+ * shim, and libpq, whose connections and results are charged to the line
+ * that called PQconnectdb or PQexec, not to libpq's insides.
+ */
 static const char *const runtime_libs[] = {
 	"libc.so", "libstdc++.so", "libgcc_s.so", "ld-linux", "libm.so",
-	"libleakshim.so", "libunwind",
+	"libleakshim.so", "libunwind", "libpq",
 };
+
+/* Default of the conn_idle setting, in seconds (DESIGN.md). */
+#define CONN_IDLE_DEFAULT	300
 
 /* a + b, stuck at UINT64_MAX: a hostile dump must not wrap the totals. */
 static uint64_t sat_add(uint64_t a, uint64_t b)
@@ -116,6 +124,65 @@ static int count_sites(struct report *r)
 	return 0;
 }
 
+/* conn_idle in milliseconds, stuck at UINT64_MAX. */
+static uint64_t idle_limit_ms(const struct report *r)
+{
+	return r->conn_idle_s > UINT64_MAX / 1000 ? UINT64_MAX
+						 : r->conn_idle_s * 1000;
+}
+
+/* Open, outside a transaction and unused for conn_idle: abandoned. */
+static bool conn_is_idle(const struct dump_conn *c, uint64_t limit_ms)
+{
+	return c->status == 0 && c->xact == 0 && c->idle_ms >= limit_ms;
+}
+
+/* In a transaction (INTRANS) or a failed one (INERROR): holding locks. */
+static bool conn_in_xact(const struct dump_conn *c)
+{
+	return c->xact == 2 || c->xact == 3;
+}
+
+static bool conn_failed(const struct dump_conn *c)
+{
+	return c->flags & LK_CONN_FAILED;
+}
+
+/* The libpq part of the summary: C, R and K records and the counters. */
+static void summarize_pq(struct report *r)
+{
+	const struct dump *d = r->dump;
+	struct report_summary *sum = &r->summary;
+	uint64_t limit = idle_limit_ms(r);
+	size_t i;
+
+	for (i = 0; i < d->nconns; i++) {
+		const struct dump_conn *c = &d->conns[i];
+
+		if (conn_failed(c))
+			sum->failed_connections++;
+		else
+			sum->open_connections++;
+		sum->idle_connections += conn_is_idle(c, limit);
+		sum->idle_in_transaction += conn_in_xact(c);
+	}
+	for (i = 0; i < d->nresults; i++) {
+		sum->uncleared_results = sat_add(sum->uncleared_results,
+						 d->results[i].count);
+		sum->uncleared_result_bytes =
+			sat_add(sum->uncleared_result_bytes,
+				d->results[i].bytes);
+	}
+	for (i = 0; i < d->ncancels; i++)
+		sum->open_cancels = sat_add(sum->open_cancels,
+					    d->cancels[i].count);
+	sum->connections_opened = parse_counter(d, "conn_opened", 0);
+	sum->connections_finished = parse_counter(d, "conn_finished", 0);
+	sum->connections_failed = parse_counter(d, "conn_failed", 0);
+	r->libpq = d->nconns || d->nresults || d->ncancels ||
+		   sum->connections_opened;
+}
+
 /* Fill the summary, the site count and the dropped count. */
 static int summarize(struct report *r)
 {
@@ -129,10 +196,12 @@ static int summarize(struct report *r)
 	r->summary.total_frees = parse_counter(d, "frees", 0);
 	/* The e record counts them too; trust the larger figure. */
 	r->dropped = dropped > d->dropped ? dropped : d->dropped;
+	r->conn_idle_s = parse_option(d, "conn_idle", CONN_IDLE_DEFAULT);
+	summarize_pq(r);
 	return count_sites(r);
 }
 
-/* --- the list --- */
+/* --- memory --- */
 
 /* Direct, indirect, live, reachable; bytes, blocks down; stack id up. */
 static int cmp_entry(const void *a, const void *b)
@@ -177,7 +246,192 @@ static int select_entries(struct report *r, const struct report_options *o)
 	return 0;
 }
 
-/* Whether path is one of the runtimes a leak is never charged to. */
+/* --- connections --- */
+
+/* C records by stack id, then in file order. */
+static int cmp_conn_ptr(const void *a, const void *b)
+{
+	const struct dump_conn *x = *(const struct dump_conn *const *)a;
+	const struct dump_conn *y = *(const struct dump_conn *const *)b;
+
+	if (x->stack->id != y->stack->id)
+		return x->stack->id < y->stack->id ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_string_ptr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The sorted unique non-empty targets of v[0..n) into e. */
+static int conn_targets(struct report_conn *e, const struct dump_conn **v,
+			size_t n)
+{
+	size_t i, k = 0;
+
+	e->targets = malloc(n * sizeof(*e->targets));
+	if (!e->targets)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		if (v[i]->target[0])
+			e->targets[k++] = v[i]->target;
+	qsort(e->targets, k, sizeof(*e->targets), cmp_string_ptr);
+	for (i = 0; i < k; i++)
+		if (!e->ntargets ||
+		    strcmp(e->targets[e->ntargets - 1], e->targets[i]))
+			e->targets[e->ntargets++] = e->targets[i];
+	if (!e->ntargets) {
+		free(e->targets);
+		e->targets = NULL;
+	}
+	return 0;
+}
+
+/* The smallest REPORT_MAX_PIDS non-zero pids of v[0..n), with scratch. */
+static void conn_pids(struct report_conn *e, const struct dump_conn **v,
+		      size_t n, uint64_t *scratch)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (v[i]->pid)
+			scratch[k++] = v[i]->pid;
+	qsort(scratch, k, sizeof(*scratch), cmp_u64);
+	e->npids = k < REPORT_MAX_PIDS ? k : REPORT_MAX_PIDS;
+	memcpy(e->pids, scratch, e->npids * sizeof(*scratch));
+}
+
+/* The entry of the n C records v[0..n) of one stack. */
+static int conn_entry(struct report_conn *e, const struct dump_conn **v,
+		      size_t n, uint64_t limit_ms, uint64_t *scratch)
+{
+	const struct dump_conn *c;
+	size_t i;
+
+	e->stack = v[0]->stack;
+	e->count = n;
+	for (i = 0; i < n; i++) {
+		c = v[i];
+		e->failed += conn_failed(c);
+		e->idle += conn_is_idle(c, limit_ms);
+		e->idle_in_xact += conn_in_xact(c);
+		if (c->age_ms > e->oldest_ms)
+			e->oldest_ms = c->age_ms;
+		if (!conn_failed(c) && c->idle_ms > e->longest_idle_ms)
+			e->longest_idle_ms = c->idle_ms;
+	}
+	conn_pids(e, v, n, scratch);
+	return conn_targets(e, v, n);
+}
+
+/* Most connections, then the oldest, then the smallest stack id. */
+static int cmp_conn_entry(const void *a, const void *b)
+{
+	const struct report_conn *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	if (x->oldest_ms != y->oldest_ms)
+		return x->oldest_ms > y->oldest_ms ? -1 : 1;
+	return x->stack->id < y->stack->id ? -1 : x->stack->id > y->stack->id;
+}
+
+/* Group v[0..n), sorted by stack, into r->conns. */
+static int group_conns(struct report *r, const struct dump_conn **v,
+		       size_t n, uint64_t *scratch)
+{
+	uint64_t limit = idle_limit_ms(r);
+	size_t i, j;
+
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && v[j]->stack == v[i]->stack; j++)
+			;
+		/* Counted first: report_free frees its targets either way. */
+		if (conn_entry(&r->conns[r->nconns++], v + i, j - i, limit,
+			       scratch))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The connection entries, grouped, sorted and cut, not yet symbolized. */
+static int select_conns(struct report *r, const struct report_options *o)
+{
+	const struct dump *d = r->dump;
+	const struct dump_conn **v;
+	uint64_t *scratch;
+	size_t i;
+	int ret = -ENOMEM;
+
+	if (!d->nconns)
+		return 0;
+	v = malloc(d->nconns * sizeof(*v));
+	scratch = malloc(d->nconns * sizeof(*scratch));
+	r->conns = calloc(d->nconns, sizeof(*r->conns));
+	if (!v || !scratch || !r->conns)
+		goto out_free;
+	for (i = 0; i < d->nconns; i++)
+		v[i] = &d->conns[i];
+	qsort(v, d->nconns, sizeof(*v), cmp_conn_ptr);
+	ret = group_conns(r, v, d->nconns, scratch);
+	if (ret)
+		goto out_free;
+	qsort(r->conns, r->nconns, sizeof(*r->conns), cmp_conn_entry);
+	for (i = o->top; o->top && i < r->nconns; i++)
+		free(r->conns[i].targets);
+	if (o->top && o->top < r->nconns)
+		r->nconns = o->top;
+out_free:
+	free(scratch);
+	free(v);
+	return ret;
+}
+
+/* --- results and cancel handles --- */
+
+/* Most objects, then most bytes, then the smallest stack id. */
+static int cmp_pq_entry(const void *a, const void *b)
+{
+	const struct dump_pq_group *x = ((const struct report_pq *)a)->group;
+	const struct dump_pq_group *y = ((const struct report_pq *)b)->group;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	if (x->bytes != y->bytes)
+		return x->bytes > y->bytes ? -1 : 1;
+	return x->stack->id < y->stack->id ? -1 : x->stack->id > y->stack->id;
+}
+
+/* Entries of the n R or K records in list, sorted and cut, into *out. */
+static int select_pq(struct report_pq **out, size_t *count,
+		     const struct dump_pq_group *list, size_t n,
+		     const struct report_options *o)
+{
+	size_t i;
+
+	if (!n)
+		return 0;
+	*out = calloc(n, sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		(*out)[i].group = &list[i];
+	qsort(*out, n, sizeof(**out), cmp_pq_entry);
+	*count = o->top && o->top < n ? o->top : n;
+	return 0;
+}
+
+/* --- stacks --- */
+
+/* Whether path is one of the libraries a site is never in. */
 static bool is_runtime(const char *path)
 {
 	const char *base;
@@ -193,11 +447,11 @@ static bool is_runtime(const char *path)
 	return false;
 }
 
-/* Symbolize the stack of e into e->frames and find its site. */
-static int symbolize_entry(struct report_entry *e, struct symbolizer *s,
+/* Symbolize stack st into out and find its site. */
+static int symbolize_stack(struct report_stack *out,
+			   const struct dump_stack *st, struct symbolizer *s,
 			   struct util_err *err)
 {
-	const struct dump_stack *st = e->group->stack;
 	const struct sym_frame *f;
 	size_t i, cap = 0;
 	unsigned n;
@@ -207,44 +461,78 @@ static int symbolize_entry(struct report_entry *e, struct symbolizer *s,
 		r = symbolize_pc(s, st->pcs[i], &f, &n, err);
 		if (r)
 			return r;
-		if (util_grow(&e->frames, &cap, e->nframes + n, sizeof(*f)))
+		if (util_grow(&out->frames, &cap, out->nframes + n,
+			      sizeof(*f)))
 			return util_fail(err, -ENOMEM, "out of memory");
-		memcpy(e->frames + e->nframes, f, n * sizeof(*f));
-		e->nframes += n;
+		memcpy(out->frames + out->nframes, f, n * sizeof(*f));
+		out->nframes += n;
 	}
-	for (i = 0; i < e->nframes; i++)
-		if (!is_runtime(e->frames[i].module))
+	for (i = 0; i < out->nframes; i++)
+		if (!is_runtime(out->frames[i].module))
 			break;
-	e->site = i < e->nframes ? i : 0;
+	out->site = i < out->nframes ? i : 0;
 	return 0;
+}
+
+/* Symbolize the stacks of every entry that is kept. */
+static int symbolize_all(struct report *r, struct symbolizer *s,
+			 struct util_err *err)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < r->count; i++)
+		ret = symbolize_stack(&r->entries[i].st,
+				      r->entries[i].group->stack, s, err);
+	for (i = 0; !ret && i < r->nconns; i++)
+		ret = symbolize_stack(&r->conns[i].st, r->conns[i].stack, s,
+				      err);
+	for (i = 0; !ret && i < r->nresults; i++)
+		ret = symbolize_stack(&r->results[i].st,
+				      r->results[i].group->stack, s, err);
+	for (i = 0; !ret && i < r->ncancels; i++)
+		ret = symbolize_stack(&r->cancels[i].st,
+				      r->cancels[i].group->stack, s, err);
+	return ret;
 }
 
 int report_build(struct report *r, const struct dump *d,
 		 struct symbolizer *s, const struct report_options *o,
 		 struct util_err *err)
 {
-	size_t i;
-	int ret;
-
 	memset(r, 0, sizeof(*r));
 	r->dump = d;
-	if (summarize(r) || select_entries(r, o))
+	if (summarize(r) || select_entries(r, o) || select_conns(r, o) ||
+	    select_pq(&r->results, &r->nresults, d->results, d->nresults, o) ||
+	    select_pq(&r->cancels, &r->ncancels, d->cancels, d->ncancels, o))
 		return util_fail(err, -ENOMEM, "out of memory");
-	for (i = 0; i < r->count; i++) {
-		ret = symbolize_entry(&r->entries[i], s, err);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return symbolize_all(r, s, err);
+}
+
+/* Free the frames of n entries of a results or cancels list, and it. */
+static void free_pq(struct report_pq *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(list[i].st.frames);
+	free(list);
 }
 
 void report_free(struct report *r)
 {
 	size_t i;
 
-	/* Entries past count were cut by --top and own no frames. */
+	/* Entries past the counts were cut by --top and own nothing. */
 	for (i = 0; i < r->count; i++)
-		free(r->entries[i].frames);
+		free(r->entries[i].st.frames);
 	free(r->entries);
+	for (i = 0; i < r->nconns; i++) {
+		free(r->conns[i].st.frames);
+		free(r->conns[i].targets);
+	}
+	free(r->conns);
+	free_pq(r->results, r->nresults);
+	free_pq(r->cancels, r->ncancels);
 	memset(r, 0, sizeof(*r));
 }

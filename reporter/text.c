@@ -3,8 +3,17 @@
  * text.c - the text report.  Its layout is a contract with people and with
  * golden test files:
  *
- *   leakshim: PROGRAM (pid N): B blocks, S bytes live at exit after T s
+ *   leakshim: PROGRAM (pid N): [LIBPQ; ]B blocks, S bytes live at exit
+ *   after T s
  *   [leakshim: warning: N allocations were not tracked ...]
+ *
+ *   Open connections: N at FUNCTION (FILE:LINE), oldest T s[; I idle over
+ *   S s (longest T s)][; X idle in a transaction][; F failed connects never
+ *   finished][; to TARGET, ...]
+ *       #0 0xPC in FUNCTION FILE:LINE [(inlined)]
+ *
+ *   Results not cleared: N (S bytes) at FUNCTION (FILE:LINE), oldest T s
+ *   Cancel handles not freed: N at FUNCTION (FILE:LINE), oldest T s
  *
  *   Direct leak of S bytes in B blocks at FUNCTION (FILE:LINE), oldest T s
  *       #0 0xPC in FUNCTION FILE:LINE [(inlined)]
@@ -12,11 +21,20 @@
  *       #2 0xPC in ??
  *
  *   SUMMARY: leakshim: S bytes live in B blocks from N sites (A allocations,
- *   F frees).
+ *   F frees)[; libpq: C connections open (O opened, E finished, X failed),
+ *   R results not cleared, K cancel handles not freed].
  *
- * (the SUMMARY is one line).  Entries start with "Direct leak of",
+ * (the headline, each entry's first line and the SUMMARY are one line
+ * each).  LIBPQ reads "C libpq connections open (I idle over S s, X idle
+ * in a transaction), F failed connects never finished, R results not
+ * cleared, K cancel handles not freed"; it and the SUMMARY's libpq part
+ * are there only when the dump shows libpq activity, and parts that are
+ * zero are left out (except the count of open connections).  libpq
+ * entries come first, as an on-call engineer reads them first: a
+ * connection entry whose connections all failed reads "Failed connects
+ * never finished: N at ...".  Memory entries start with "Direct leak of",
  * "Indirect leak of", "Live:" or "Reachable:"; "leakshim: no leaks found"
- * stands for an empty list.  Names and paths come from the dump and from
+ * stands for empty lists.  Names and paths come from the dump and from
  * debug information, so control bytes in them are printed as \xHH and
  * cannot break the layout or reach the terminal.
  */
@@ -108,6 +126,23 @@ static void put_frame(FILE *out, size_t i, const struct sym_frame *f,
 	fputs(f->inlined ? " (inlined)\n" : "\n", out);
 }
 
+/* " at SITE" of a stack, if it has one. */
+static void put_stack_site(FILE *out, const struct report_stack *st)
+{
+	if (st->nframes)
+		put_site(out, &st->frames[st->site]);
+}
+
+/* The numbered frames of a stack, after an entry's first line. */
+static void put_frames(FILE *out, const struct report_stack *st,
+		       bool addresses)
+{
+	size_t i;
+
+	for (i = 0; i < st->nframes; i++)
+		put_frame(out, i, &st->frames[i], addresses);
+}
+
 static void put_entry(FILE *out, const struct report_entry *e,
 		      bool addresses)
 {
@@ -117,19 +152,113 @@ static void put_entry(FILE *out, const struct report_entry *e,
 		[REPORT_LIVE] = "Live: ",
 		[REPORT_REACHABLE] = "Reachable: ",
 	};
-	size_t i;
 
 	fputs(heads[e->kind], out);
 	put_count(out, e->group->bytes, "byte");
 	fputs(" in ", out);
 	put_count(out, e->group->blocks, "block");
-	if (e->nframes)
-		put_site(out, &e->frames[e->site]);
+	put_stack_site(out, &e->st);
 	fputs(", oldest ", out);
 	put_seconds(out, e->group->oldest_ms);
 	putc('\n', out);
-	for (i = 0; i < e->nframes; i++)
-		put_frame(out, i, &e->frames[i], addresses);
+	put_frames(out, &e->st, addresses);
+}
+
+/* "; 1 idle over 300 s (longest 301.0 s); ...; to T1, T2" of an entry. */
+static void put_conn_details(FILE *out, const struct report *r,
+			     const struct report_conn *e)
+{
+	size_t i;
+
+	if (e->idle) {
+		fprintf(out, "; %" PRIu64 " idle over %" PRIu64 " s (longest ",
+			e->idle, r->conn_idle_s);
+		put_seconds(out, e->longest_idle_ms);
+		putc(')', out);
+	}
+	if (e->idle_in_xact)
+		fprintf(out, "; %" PRIu64 " idle in a transaction",
+			e->idle_in_xact);
+	if (e->failed && e->failed < e->count) {
+		fputs("; ", out);
+		put_count(out, e->failed, "failed connect");
+		fputs(" never finished", out);
+	}
+	for (i = 0; i < e->ntargets; i++) {
+		fputs(i ? ", " : "; to ", out);
+		put_text(out, e->targets[i]);
+	}
+}
+
+static void put_conn(FILE *out, const struct report *r,
+		     const struct report_conn *e, bool addresses)
+{
+	if (e->failed == e->count)
+		fprintf(out, "Failed connects never finished: %" PRIu64,
+			e->count);
+	else
+		fprintf(out, "Open connections: %" PRIu64,
+			e->count - e->failed);
+	put_stack_site(out, &e->st);
+	fputs(", oldest ", out);
+	put_seconds(out, e->oldest_ms);
+	put_conn_details(out, r, e);
+	putc('\n', out);
+	put_frames(out, &e->st, addresses);
+}
+
+/* A results entry (with bytes) or a cancel handles entry (without). */
+static void put_pq(FILE *out, const struct report_pq *e, bool results,
+		   bool addresses)
+{
+	if (results) {
+		fprintf(out, "Results not cleared: %" PRIu64 " (",
+			e->group->count);
+		put_count(out, e->group->bytes, "byte");
+		putc(')', out);
+	} else {
+		fprintf(out, "Cancel handles not freed: %" PRIu64,
+			e->group->count);
+	}
+	put_stack_site(out, &e->st);
+	fputs(", oldest ", out);
+	put_seconds(out, e->group->oldest_ms);
+	putc('\n', out);
+	put_frames(out, &e->st, addresses);
+}
+
+/* ", N noun-s what" when n is not zero. */
+static void put_part(FILE *out, uint64_t n, const char *noun,
+		     const char *what)
+{
+	if (!n)
+		return;
+	fputs(", ", out);
+	put_count(out, n, noun);
+	fputs(what, out);
+}
+
+/* The headline's libpq figures, up to and including "; ". */
+static void put_headline_pq(FILE *out, const struct report *r)
+{
+	const struct report_summary *s = &r->summary;
+
+	put_count(out, s->open_connections, "libpq connection");
+	fputs(" open", out);
+	if (s->idle_connections)
+		fprintf(out, " (%" PRIu64 " idle over %" PRIu64 " s",
+			s->idle_connections, r->conn_idle_s);
+	if (s->idle_in_transaction)
+		fprintf(out, "%s%" PRIu64 " idle in a transaction",
+			s->idle_connections ? ", " : " (",
+			s->idle_in_transaction);
+	if (s->idle_connections || s->idle_in_transaction)
+		putc(')', out);
+	put_part(out, s->failed_connections, "failed connect",
+		 " never finished");
+	put_part(out, s->uncleared_results, "result", " not cleared");
+	put_part(out, s->open_cancels, "cancel handle", " not freed");
+	fputs("; ", out);
 }
 
 static void put_headline(FILE *out, const struct report *r)
@@ -142,6 +271,8 @@ static void put_headline(FILE *out, const struct report *r)
 	fputs("leakshim: ", out);
 	put_text(out, report_program(r));
 	fprintf(out, " (pid %" PRIu64 "): ", p->pid);
+	if (r->libpq)
+		put_headline_pq(out, r);
 	put_count(out, r->summary.live_blocks, "block");
 	fputs(", ", out);
 	put_count(out, r->summary.live_bytes, "byte");
@@ -157,6 +288,18 @@ static void put_headline(FILE *out, const struct report *r)
 	}
 }
 
+/* "; libpq: 1 connection open (...), ..." of the SUMMARY line. */
+static void put_summary_pq(FILE *out, const struct report_summary *s)
+{
+	fputs("; libpq: ", out);
+	put_count(out, s->open_connections, "connection");
+	fprintf(out, " open (%" PRIu64 " opened, %" PRIu64 " finished, %"
+		PRIu64 " failed)", s->connections_opened,
+		s->connections_finished, s->connections_failed);
+	put_part(out, s->uncleared_results, "result", " not cleared");
+	put_part(out, s->open_cancels, "cancel handle", " not freed");
+}
+
 static void put_summary(FILE *out, const struct report *r)
 {
 	fputs("SUMMARY: leakshim: ", out);
@@ -169,7 +312,30 @@ static void put_summary(FILE *out, const struct report *r)
 	put_count(out, r->summary.total_allocs, "allocation");
 	fputs(", ", out);
 	put_count(out, r->summary.total_frees, "free");
-	fputs(").\n", out);
+	putc(')', out);
+	if (r->libpq)
+		put_summary_pq(out, &r->summary);
+	fputs(".\n", out);
+}
+
+/* The libpq entries: connections, results, cancel handles. */
+static void put_pq_entries(FILE *out, const struct report *r,
+			   bool addresses)
+{
+	size_t i;
+
+	for (i = 0; i < r->nconns; i++) {
+		putc('\n', out);
+		put_conn(out, r, &r->conns[i], addresses);
+	}
+	for (i = 0; i < r->nresults; i++) {
+		putc('\n', out);
+		put_pq(out, &r->results[i], true, addresses);
+	}
+	for (i = 0; i < r->ncancels; i++) {
+		putc('\n', out);
+		put_pq(out, &r->cancels[i], false, addresses);
+	}
 }
 
 int text_write(FILE *out, const struct report *r,
@@ -178,11 +344,12 @@ int text_write(FILE *out, const struct report *r,
 	size_t i;
 
 	put_headline(out, r);
+	put_pq_entries(out, r, !o->no_addresses);
 	for (i = 0; i < r->count; i++) {
 		putc('\n', out);
 		put_entry(out, &r->entries[i], !o->no_addresses);
 	}
-	if (!r->count)
+	if (!r->count && !r->nconns && !r->nresults && !r->ncancels)
 		fputs("\nleakshim: no leaks found\n", out);
 	putc('\n', out);
 	put_summary(out, r);

@@ -29,6 +29,7 @@
 
 #include "dumpfmt.h"
 #include "out.h"
+#include "pq.h"
 #include "shim.h"
 
 /* Bumped by handlers to wake the control thread (a futex word). */
@@ -142,6 +143,8 @@ static void *lk_ctl_main(void *arg)
 			lk_finish_on_signal(lk_want_term);
 			return NULL;
 		}
+		if (lk_state == LK_ON)
+			lk_pq_tick();
 		if (lk_want_dump) {
 			lk_want_dump = 0;	/* a storm of signals: one dump */
 			if (lk_state == LK_ON)

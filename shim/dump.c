@@ -26,6 +26,7 @@
 #include "lock.h"
 #include "modmap.h"
 #include "out.h"
+#include "pq.h"
 #include "shim.h"
 #include "stack.h"
 #include "table.h"
@@ -43,11 +44,13 @@ struct lk_agg {
 	uint64_t blocks;
 	uint64_t bytes;
 	uint32_t oldest;	/* smallest birth seen */
+	uint32_t conns;		/* open connections opened here */
 };
 
 struct lk_agg_walk {
 	struct lk_agg *agg;
 	uint32_t n;		/* entries in agg: ids 0..n-1 */
+	struct lk_pq_snapshot pq;	/* libpq objects, same ids */
 };
 
 static void lk_agg_add(const struct lk_block *b, void *arg)
@@ -171,10 +174,24 @@ static void lk_write_kv(struct lk_out *o, char tag, const char *name,
 static void lk_write_settings(struct lk_out *o, unsigned long *records)
 {
 	struct lk_table_counts c;
+	struct lk_pq_counts q;
 
 	lk_write_kv(o, LK_TAG_OPTION, "depth", lk_cfg.depth, records);
 	lk_write_kv(o, LK_TAG_OPTION, "sample", lk_cfg.sample, records);
 	lk_write_kv(o, LK_TAG_OPTION, "interval", lk_cfg.interval, records);
+	lk_write_kv(o, LK_TAG_OPTION, "conn_idle", lk_cfg.conn_idle, records);
+	lk_write_kv(o, LK_TAG_OPTION, "conn_max", lk_cfg.conn_max, records);
+	lk_write_kv(o, LK_TAG_OPTION, "conn_limit", lk_cfg.conn_limit,
+		    records);
+	lk_pq_counts(&q);
+	lk_write_kv(o, LK_TAG_COUNTER, "conn_opened", q.opened, records);
+	lk_write_kv(o, LK_TAG_COUNTER, "conn_finished", q.finished, records);
+	lk_write_kv(o, LK_TAG_COUNTER, "conn_failed", q.failed, records);
+	lk_write_kv(o, LK_TAG_COUNTER, "results_created", q.results, records);
+	lk_write_kv(o, LK_TAG_COUNTER, "results_cleared", q.cleared, records);
+	lk_write_kv(o, LK_TAG_COUNTER, "cancels_created", q.cancels, records);
+	lk_write_kv(o, LK_TAG_COUNTER, "cancels_freed", q.cancels_freed,
+		    records);
 	lk_table_counts(&c);
 	lk_write_kv(o, LK_TAG_COUNTER, "allocs", c.allocs, records);
 	lk_write_kv(o, LK_TAG_COUNTER, "frees", c.frees, records);
@@ -198,28 +215,92 @@ static void lk_write_stack(struct lk_out *o, uint32_t id,
 	lk_out_char(o, '\n');
 }
 
-/* Writes s and b records and adds up what they hold. */
+static uint64_t lk_age_ms(uint64_t up, uint32_t birth)
+{
+	uint64_t born = (uint64_t)birth * 1000;
+
+	return up > born ? up - born : 0;
+}
+
+/* The s records of every stack something in this dump refers to. */
+static void lk_write_stacks(struct lk_out *o, struct lk_agg_walk *w,
+			    unsigned long *records)
+{
+	const struct lk_pq_snapshot *q = &w->pq;
+	uint64_t i;
+	uint32_t id;
+
+	for (i = 0; i < q->nconn; i++)
+		w->agg[q->conn[i].stack].conns++;
+	for (id = 0; id < w->n; id++)
+		if (w->agg[id].blocks || w->agg[id].conns ||
+		    (q->results && q->results[id].count) ||
+		    (q->cancels && q->cancels[id].count))
+			lk_write_stack(o, id, records);
+}
+
+/* C, R and K records: the libpq objects still alive. */
+static void lk_write_pq(struct lk_out *o, const struct lk_agg_walk *w,
+			unsigned long *records)
+{
+	const struct lk_pq_snapshot *q = &w->pq;
+	uint64_t up = lk_mono_ms() - lk_start_ms, i;
+	const struct lk_pq_conn *c;
+	uint32_t id;
+
+	for (i = 0; i < q->nconn; i++) {
+		c = &q->conn[i];
+		lk_rec_begin(o, LK_TAG_CONN, records);
+		lk_rec_hex(o, c->stack);
+		lk_rec_hex(o, lk_age_ms(up, c->opened));
+		lk_rec_hex(o, lk_age_ms(up, c->last_use));
+		lk_rec_hex(o, (uint64_t)c->status);
+		lk_rec_hex(o, (uint64_t)c->xact);
+		lk_rec_hex(o, (uint64_t)c->flags);
+		lk_rec_hex(o, (uint64_t)c->pid);
+		lk_out_char(o, ' ');
+		lk_out_field(o, c->target);
+		lk_out_char(o, '\n');
+	}
+	for (id = 0; q->results && id < w->n; id++) {
+		if (!q->results[id].count)
+			continue;
+		lk_rec_begin(o, LK_TAG_RESULTS, records);
+		lk_rec_hex(o, id);
+		lk_rec_hex(o, q->results[id].count);
+		lk_rec_hex(o, q->results[id].bytes);
+		lk_rec_hex(o, lk_age_ms(up, q->results[id].oldest));
+		lk_out_char(o, '\n');
+	}
+	for (id = 0; q->cancels && id < w->n; id++) {
+		if (!q->cancels[id].count)
+			continue;
+		lk_rec_begin(o, LK_TAG_CANCELS, records);
+		lk_rec_hex(o, id);
+		lk_rec_hex(o, q->cancels[id].count);
+		lk_rec_hex(o, lk_age_ms(up, q->cancels[id].oldest));
+		lk_out_char(o, '\n');
+	}
+}
+
+/* Writes b records and adds up what they hold. */
 static void lk_write_blocks(struct lk_out *o, const struct lk_agg_walk *w,
 			    unsigned long *records, struct lk_dump_totals *t)
 {
-	uint64_t up = lk_mono_ms() - lk_start_ms, born;
+	uint64_t up = lk_mono_ms() - lk_start_ms;
 	const struct lk_agg *a;
 	uint32_t id;
 
-	for (id = 0; id < w->n; id++)
-		if (w->agg[id].blocks)
-			lk_write_stack(o, id, records);
 	for (id = 0; id < w->n; id++) {
 		a = &w->agg[id];
 		if (!a->blocks)
 			continue;
-		born = (uint64_t)a->oldest * 1000;
 		lk_rec_begin(o, LK_TAG_BLOCKS, records);
 		lk_rec_hex(o, id);
 		lk_out_str(o, " l");
 		lk_rec_hex(o, a->blocks);
 		lk_rec_hex(o, a->bytes);
-		lk_rec_hex(o, up > born ? up - born : 0);
+		lk_rec_hex(o, lk_age_ms(up, a->oldest));
 		lk_out_char(o, '\n');
 		t->blocks += a->blocks;
 		t->bytes += a->bytes;
@@ -248,7 +329,7 @@ static int lk_open_tmp(const char *tmp)
 }
 
 static int lk_write_file(const char *path, const char *reason,
-			 unsigned long seq, const struct lk_agg_walk *w,
+			 unsigned long seq, struct lk_agg_walk *w,
 			 struct lk_dump_totals *t)
 {
 	static struct lk_out o;	/* 8 KiB; dumps are serialized */
@@ -264,7 +345,9 @@ static int lk_write_file(const char *path, const char *reason,
 	lk_write_head(&o, reason, seq, &records);
 	lk_write_settings(&o, &records);
 	records += lk_modmap_write(&o);
+	lk_write_stacks(&o, w, &records);
 	lk_write_blocks(&o, w, &records, t);
+	lk_write_pq(&o, w, &records);
 	lk_out_char(&o, LK_TAG_END);
 	lk_rec_hex(&o, records);
 	lk_rec_hex(&o, 0);
@@ -304,7 +387,9 @@ int lk_dump(const char *reason, struct lk_dump_totals *totals)
 		r = -ENOMEM;
 	} else if (!r) {
 		lk_table_foreach(lk_agg_add, &w);
+		lk_pq_collect(&w.pq, w.n);	/* empty if out of memory */
 		r = lk_write_file(path, reason, lk_dump_seq, &w, &t);
+		lk_pq_release(&w.pq);
 	}
 	if (!r)
 		memcpy(lk_dump_last_path, path, sizeof(path));

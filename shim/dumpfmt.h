@@ -15,6 +15,10 @@
  *   m lo hi bias build-id path           one loaded module
  *   s id n pc1 ... pcn                   an interned stack, innermost first
  *   b stack class blocks bytes oldest_ms live blocks of one stack and class
+ *   C stack age_ms idle_ms status xact flags pid target
+ *                                        one open libpq connection
+ *   R stack count bytes oldest_ms        results not cleared, per stack
+ *   K stack count oldest_ms              cancel handles not freed
  *   e records dropped                    last line: records written between
  *                                        the first line and this one
  *
@@ -25,7 +29,9 @@
  * to 0x7f in it is written as "\\", "\n" or "\xHH".
  *
  * Order: P, X and N come before the first m; every s comes before the
- * first b that names it; e is last.  A reader rejects a first line with
+ * first b, C, R or K that names it; e is last.  In C, status is libpq's
+ * ConnStatusType and xact its PGTransactionStatusType at dump time, flags
+ * holds LK_CONN_*; target is "user@host:port/dbname", never a password.  A reader rejects a first line with
  * another version, a malformed known record, or a missing e; it skips
  * records whose tag it does not know, so later versions of the writer
  * may add records without breaking older readers.
@@ -44,6 +50,9 @@
 #define LK_TAG_MODULE		'm'
 #define LK_TAG_STACK		's'
 #define LK_TAG_BLOCKS		'b'
+#define LK_TAG_CONN		'C'
+#define LK_TAG_RESULTS		'R'
+#define LK_TAG_CANCELS		'K'
 #define LK_TAG_END		'e'
 
 /* Why the dump was written. */
@@ -56,6 +65,9 @@
 #define LK_CLASS_DIRECT		'd'	/* no pointer reaches it */
 #define LK_CLASS_INDIRECT	'i'	/* reached only from leaked blocks */
 #define LK_CLASS_REACHABLE	'r'	/* still referenced */
+
+/* Flags of a C record. */
+#define LK_CONN_FAILED		1	/* the connect failed, never finished */
 
 /* Longest stack a dump may hold; readers reject longer ones. */
 #define LK_MAX_FRAMES		256

@@ -254,24 +254,38 @@ size_t lk_format(char *buf, size_t size, const char *fmt, ...)
 
 static int lk_warnings;
 
-void lk_warn(const char *fmt, ...)
+static void lk_vline(const char *fmt, va_list ap)
 {
-	char line[512];
+	char line[1024];
 	size_t n;
-	va_list ap;
 	int e = errno;
 
-	if (__atomic_fetch_add(&lk_warnings, 1, __ATOMIC_RELAXED) >=
-	    LK_MAX_WARNINGS)
-		goto out;
 	memcpy(line, "leakshim: ", 10);
-	va_start(ap, fmt);
 	n = 10 + lk_vformat(line + 10, sizeof(line) - 11, fmt, ap);
-	va_end(ap);
 	if (n > sizeof(line) - 2)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
 	lk_write_all(2, line, n);
-out:
 	errno = e;
+}
+
+void lk_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (__atomic_fetch_add(&lk_warnings, 1, __ATOMIC_RELAXED) >=
+	    LK_MAX_WARNINGS)
+		return;
+	va_start(ap, fmt);
+	lk_vline(fmt, ap);
+	va_end(ap);
+}
+
+void lk_alert(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	lk_vline(fmt, ap);
+	va_end(ap);
 }

@@ -47,4 +47,8 @@ void lk_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #define LK_MAX_WARNINGS 16
 
+/* Like lk_warn, but not counted against LK_MAX_WARNINGS: for alerts the
+ * user asked for (conn_max), which their caller rate-limits. */
+void lk_alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

@@ -4,11 +4,10 @@
  * constructor that starts the control thread, fork handling, and the final
  * dump at exit.
  *
- * Initialization is lazy because the loader and other libraries'
- * constructors allocate before ours runs; those blocks are tracked too.
- * lk_start only does what is safe that early (read the environment, map
- * the first table arrays).  Threads, signal handlers and fork handlers
- * wait for the constructor.
+ * Initialization itself is lazy (lk_start, in state.c): the loader and
+ * other libraries' constructors allocate before ours runs, and those
+ * blocks are tracked too.  Threads, signal handlers and fork handlers wait
+ * for the constructor.
  *
  * Fork: the prepare handler takes every shim lock (stack depot, table
  * shards, arena) so the child inherits consistent tables; parent and child
@@ -28,84 +27,19 @@
 #include "dumpfmt.h"
 #include "modmap.h"
 #include "out.h"
+#include "pq.h"
 #include "shim.h"
 #include "stack.h"
 #include "table.h"
 
-/* 0 before lk_start, 1 while one thread runs it, 2 after. */
-static int lk_start_once;
-static int lk_final_done;
-
-void lk_die(const char *why)
-{
-	if (__atomic_exchange_n(&lk_state, LK_DEAD, __ATOMIC_ACQ_REL) !=
-	    LK_DEAD)
-		lk_warn("%s; tracking stopped, the program goes on", why);
-}
-
-static void lk_warn_unimplemented(void)
-{
-	static const char *const later[] = {
-		"keep", "sample", "suppressions", "conn_max", "conn_limit",
-		"metrics",
-	};
-	int set[6];
-	size_t i;
-
-	set[0] = lk_cfg.keep != 0;
-	set[1] = lk_cfg.sample != 0;
-	set[2] = lk_cfg.suppressions[0] != 0;
-	set[3] = lk_cfg.conn_max != 0;
-	set[4] = lk_cfg.conn_limit != 0;
-	set[5] = lk_cfg.metrics[0] != 0;
-	for (i = 0; i < sizeof(later) / sizeof(later[0]); i++)
-		if (set[i])
-			lk_warn("option '%s' is not supported yet; ignored",
-				later[i]);
-}
-
-static int lk_init_locked(void)
-{
-	const char *env = getenv("LEAKSHIM_OPTIONS");
-	char err[256];
-	uintptr_t lo, hi;
-
-	lk_config_defaults(&lk_cfg);
-	if (env && lk_config_parse(&lk_cfg, env, err, sizeof(err))) {
-		lk_warn("%s in LEAKSHIM_OPTIONS; not tracking", err);
-		return LK_OFF;
-	}
-	lk_warn_unimplemented();
-	if (!getcwd(lk_cwd, PATH_MAX))
-		lk_cwd[0] = 0;
-	lk_start_ms = lk_mono_ms();
-	if (!lk_modmap_range((uintptr_t)&lk_init_locked, &lo, &hi))
-		lo = hi = 0;
-	lk_stack_init(lk_cfg.depth, lo, hi);
-	if (!lk_table_init()) {
-		lk_warn("out of memory for the tables; not tracking");
-		return LK_DEAD;
-	}
-	return LK_ON;
-}
-
-int lk_start(void)
-{
-	int expect = 0;
-
-	if (!__atomic_compare_exchange_n(&lk_start_once, &expect, 1, 0,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-		return __atomic_load_n(&lk_state, __ATOMIC_ACQUIRE) == LK_ON;
-	__atomic_store_n(&lk_state, lk_init_locked(), __ATOMIC_RELEASE);
-	__atomic_store_n(&lk_start_once, 2, __ATOMIC_RELEASE);
-	return lk_state == LK_ON;
-}
+static int lk_final_done;	/* the final dump was taken */
 
 /* --- fork --- */
 
 static void lk_fork_prepare(void)
 {
 	lk_in_shim++;
+	lk_pq_lock_all();
 	lk_stack_lock_all();
 	lk_table_lock_all();
 	lk_arena_lock_all();
@@ -116,6 +50,7 @@ static void lk_fork_parent(void)
 	lk_arena_unlock_all();
 	lk_table_unlock_all();
 	lk_stack_unlock_all();
+	lk_pq_unlock_all();
 	lk_in_shim--;
 }
 
@@ -124,6 +59,7 @@ static void lk_fork_child(void)
 	lk_arena_reset_child();
 	lk_table_reset_child();
 	lk_stack_reset_child();
+	lk_pq_reset_child();
 	lk_dump_reset_child();
 	lk_term_signal = 0;
 	if (lk_state == LK_ON)

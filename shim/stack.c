@@ -61,17 +61,15 @@ void lk_stack_init(unsigned depth, uintptr_t self_lo, uintptr_t self_hi)
 
 int lk_stack_capture(uintptr_t *pc)
 {
-	int n, skip = 0, keep;
+	int n, i, keep = 0;
 
 	n = unw_backtrace((void **)pc, (int)lk_depth + LK_STACK_SLACK);
-	while (skip < n && pc[skip] >= lk_self_lo && pc[skip] < lk_self_hi)
-		skip++;
-	keep = n - skip;
-	if (keep > (int)lk_depth)
-		keep = (int)lk_depth;
-	if (skip && keep > 0)
-		memmove(pc, pc + skip, (size_t)keep * sizeof(pc[0]));
-	return keep > 0 ? keep : 0;
+	/* Drop the shim's frames: the wrapper on top, and the libpq
+	 * wrappers that libpq re-enters further down. */
+	for (i = 0; i < n && keep < (int)lk_depth; i++)
+		if (pc[i] < lk_self_lo || pc[i] >= lk_self_hi)
+			pc[keep++] = pc[i];
+	return keep;
 }
 
 static uint64_t lk_stack_hash(const uintptr_t *pc, int n)

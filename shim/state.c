@@ -1,13 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * state.c - the shim's global state and its clocks, apart from the code
- * that drives them (shim.c, ctl.c), so unit tests can link the tables and
- * the dump writer without the constructor, the destructor and the control
- * thread.
+ * state.c - the shim's global state, its clocks, and its lazy start.
+ *
+ * lk_start runs on the first tracked call, which may come from the loader
+ * or another library's constructor before ours: it only does what is safe
+ * that early (read the environment, map the first table arrays).  This is
+ * kept apart from shim.c and ctl.c (constructor, destructor, control
+ * thread) so that unit tests can link the tables, the libpq tracking and
+ * the dump writer without them.
  */
+#include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "modmap.h"
+#include "out.h"
 #include "shim.h"
+#include "stack.h"
+#include "table.h"
 
 int lk_state = LK_INIT;
 struct lk_config lk_cfg;
@@ -16,6 +26,9 @@ uint32_t lk_now;
 int lk_term_signal;
 
 __thread int lk_in_shim __attribute__((tls_model("initial-exec")));
+
+/* 0 before lk_start, 1 while one thread runs it, 2 after. */
+static int lk_start_once;
 
 uint64_t lk_mono_ms(void)
 {
@@ -31,4 +44,68 @@ uint64_t lk_wall_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* --- start --- */
+
+void lk_die(const char *why)
+{
+	if (__atomic_exchange_n(&lk_state, LK_DEAD, __ATOMIC_ACQ_REL) !=
+	    LK_DEAD)
+		lk_warn("%s; tracking stopped, the program goes on", why);
+}
+
+static void lk_warn_unimplemented(void)
+{
+	static const char *const later[] = {
+		"keep", "sample", "suppressions", "metrics",
+	};
+	int set[4];
+	size_t i;
+
+	set[0] = lk_cfg.keep != 0;
+	set[1] = lk_cfg.sample != 0;
+	set[2] = lk_cfg.suppressions[0] != 0;
+	set[3] = lk_cfg.metrics[0] != 0;
+	for (i = 0; i < sizeof(later) / sizeof(later[0]); i++)
+		if (set[i])
+			lk_warn("option '%s' is not supported yet; ignored",
+				later[i]);
+}
+
+static int lk_init_locked(void)
+{
+	const char *env = getenv("LEAKSHIM_OPTIONS");
+	char err[256];
+	uintptr_t lo, hi;
+
+	lk_config_defaults(&lk_cfg);
+	if (env && lk_config_parse(&lk_cfg, env, err, sizeof(err))) {
+		lk_warn("%s in LEAKSHIM_OPTIONS; not tracking", err);
+		return LK_OFF;
+	}
+	lk_warn_unimplemented();
+	if (!getcwd(lk_cwd, PATH_MAX))
+		lk_cwd[0] = 0;
+	lk_start_ms = lk_mono_ms();
+	if (!lk_modmap_range((uintptr_t)&lk_init_locked, &lo, &hi))
+		lo = hi = 0;
+	lk_stack_init(lk_cfg.depth, lo, hi);
+	if (!lk_table_init()) {
+		lk_warn("out of memory for the tables; not tracking");
+		return LK_DEAD;
+	}
+	return LK_ON;
+}
+
+int lk_start(void)
+{
+	int expect = 0;
+
+	if (!__atomic_compare_exchange_n(&lk_start_once, &expect, 1, 0,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return __atomic_load_n(&lk_state, __ATOMIC_ACQUIRE) == LK_ON;
+	__atomic_store_n(&lk_state, lk_init_locked(), __ATOMIC_RELEASE);
+	__atomic_store_n(&lk_start_once, 2, __ATOMIC_RELEASE);
+	return lk_state == LK_ON;
 }

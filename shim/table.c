@@ -7,7 +7,10 @@
  * pointers, unlike uthash's 56-byte handle).
  *
  *   key = addr >> 3 (44 bits) | birth << 44 (20 bits, seconds, saturating)
- *   val = size (40 bits)     | stack id << 40 (24 bits)
+ *   val = size (39 bits) | resource << 39 (1 bit) | stack id << 40 (24 bits)
+ *
+ * The resource bit marks a PGconn, PGresult or PGcancel (pq.c): freeing
+ * such a block, from any caller, tells pq.c the object is gone.
  *
  * key == 0 marks an empty slot.  User-space addresses on x86-64 are below
  * 2^47 and malloc results are 8-aligned, so addr >> 3 fits in 44 bits;
@@ -30,7 +33,8 @@
 #define LK_SHARD_MIN	256
 #define LK_ADDR_BITS	44
 #define LK_ADDR_MASK	((((uint64_t)1) << LK_ADDR_BITS) - 1)
-#define LK_SIZE_BITS	40
+#define LK_SIZE_BITS	40	/* size and resource bit */
+#define LK_RESOURCE	(((uint64_t)1) << 39)
 
 struct lk_slot {
 	uint64_t key;
@@ -74,7 +78,8 @@ static void lk_pack(const struct lk_block *b, struct lk_slot *e)
 			b->size : LK_BLOCK_MAX_SIZE;
 
 	e->key = ((uint64_t)b->addr >> 3) | (birth << LK_ADDR_BITS);
-	e->val = size | ((uint64_t)b->stack << LK_SIZE_BITS);
+	e->val = size | ((uint64_t)b->stack << LK_SIZE_BITS) |
+		 (b->resource ? LK_RESOURCE : 0);
 }
 
 static void lk_unpack(const struct lk_slot *e, struct lk_block *b)
@@ -83,6 +88,7 @@ static void lk_unpack(const struct lk_slot *e, struct lk_block *b)
 	b->birth = (uint32_t)(e->key >> LK_ADDR_BITS);
 	b->size = e->val & LK_BLOCK_MAX_SIZE;
 	b->stack = (uint32_t)(e->val >> LK_SIZE_BITS);
+	b->resource = (e->val & LK_RESOURCE) != 0;
 }
 
 static int lk_shard_alloc(struct lk_shard *s, uint64_t slots)
@@ -217,6 +223,27 @@ int lk_table_del(uintptr_t addr, struct lk_block *old)
 				lk_unpack(&s->slot[i], old);
 			lk_erase_locked(s, i);
 			s->frees++;
+			found = 1;
+		}
+	}
+	lk_unlock(&s->lock);
+	return found;
+}
+
+int lk_table_mark(uintptr_t addr)
+{
+	uint64_t h = lk_addr_hash(addr);
+	struct lk_shard *s = lk_shard_of(h);
+	uint64_t i;
+	int found = 0;
+
+	if (!lk_addr_ok(addr))
+		return 0;
+	lk_lock(&s->lock);
+	if (s->slot) {
+		i = lk_probe(s, h, (uint64_t)addr >> 3);
+		if (s->slot[i].key) {
+			s->slot[i].val |= LK_RESOURCE;
 			found = 1;
 		}
 	}

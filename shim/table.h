@@ -14,10 +14,11 @@ struct lk_block {
 	uint64_t size;
 	uint32_t stack;		/* stack id, 0 if unknown */
 	uint32_t birth;		/* lk_now when allocated, in seconds */
+	int resource;		/* it is a libpq object the shim tracks */
 };
 
 /* Largest size and birth the packed entry holds; larger values saturate. */
-#define LK_BLOCK_MAX_SIZE	((((uint64_t)1) << 40) - 1)
+#define LK_BLOCK_MAX_SIZE	((((uint64_t)1) << 39) - 1)
 #define LK_BLOCK_MAX_BIRTH	((1u << 20) - 1)
 
 /* Allocates the first shard arrays; 0 if out of memory. */
@@ -31,6 +32,10 @@ int lk_table_add(const struct lk_block *b);
 /* Removes the record of addr, copying it to *old if old is not NULL.
  * Returns 1 if a record was found (and counts a free), else 0. */
 int lk_table_del(uintptr_t addr, struct lk_block *old);
+
+/* Marks the live block at addr as a tracked libpq object, so that its
+ * free reaches pq.c whoever calls it.  Returns 0 if addr is not live. */
+int lk_table_mark(uintptr_t addr);
 
 /* Puts back a record taken out with lk_table_del (a failed realloc): not
  * counted as an allocation, nor its removal as a free. */

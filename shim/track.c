@@ -6,7 +6,10 @@
  * the slow part); the table lock is held only for the insert.  free takes
  * the record out before the real free runs; realloc takes the old record
  * out first and puts it back if the real realloc fails, because only then
- * is the old block still the program's.
+ * is the old block still the program's.  A block marked as a libpq object
+ * (table.c) tells pq.c when it goes, whoever frees it: PQfinish, PQclear
+ * and PQfreeCancel all end in free(), even when they were called through a
+ * dlsym handle that bypasses the shim's libpq wrappers.
  *
  * The capture buffer is thread-local rather than on the stack: it is 2 KiB,
  * and threads with small stacks (16 KiB is legal) allocate too.  The guard
@@ -15,6 +18,7 @@
 #include <errno.h>
 #include <stdint.h>
 
+#include "pq.h"
 #include "real.h"
 #include "shim.h"
 #include "stack.h"
@@ -32,6 +36,7 @@ static void lk_record(void *p, size_t size, int n)
 	b.size = size;
 	b.stack = lk_stack_intern(lk_pcbuf, n);
 	b.birth = __atomic_load_n(&lk_now, __ATOMIC_RELAXED);
+	b.resource = 0;
 	lk_table_add(&b);
 }
 
@@ -42,7 +47,10 @@ void lk_track_alloc(void *p, size_t size)
 
 void lk_track_free(void *p)
 {
-	lk_table_del((uintptr_t)p, NULL);
+	struct lk_block old;
+
+	if (lk_table_del((uintptr_t)p, &old) && lk_unlikely(old.resource))
+		lk_pq_freed(p);
 }
 
 void *lk_track_realloc(void *p, size_t size)
@@ -59,6 +67,8 @@ void *lk_track_realloc(void *p, size_t size)
 		lk_record(q, size, n);
 	else if (size != 0 && had)
 		lk_table_restore(&old);
+	if (had && old.resource && (q || size == 0))
+		lk_pq_freed(p);	/* never done by libpq; kept exact anyway */
 	errno = e;
 	return q;
 }

@@ -71,6 +71,17 @@ site_function() {
 	' "$1"
 }
 
+# sum_at JSON LIST FIELD FILE LINE: the sum of FIELD over the entries of
+# report list LIST (leaks, connections, results, cancels) whose first frame
+# in source file FILE is at LINE.
+sum_at() {
+	jq -r --arg list "$2" --arg field "$3" --arg f "/$4" --argjson l "$5" '
+		[.[$list][] | select(([.stack[] | select(.file != null and
+			(.file | endswith($f)))][0].line) == $l) | .[$field]]
+		| add // 0
+	' "$1"
+}
+
 # check_site JSON FILE MARKER FUNCTION "BYTES BLOCKS": one report entry at
 # the line of FILE marked MARKER, with those bytes and blocks, in FUNCTION.
 check_site() {

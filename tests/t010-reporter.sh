@@ -201,10 +201,18 @@ jq_ok "json: summary counts every group" "$J" '.summary == {
 	"reachable_bytes": 16, "reachable_blocks": 1,
 	"live_bytes": 584, "live_blocks": 17,
 	"total_allocs": 20, "total_frees": 5,
-	"open_connections": 0, "uncleared_results": 0}'
+	"open_connections": 0, "uncleared_results": 0,
+	"idle_connections": 0, "idle_in_transaction": 0,
+	"failed_connections": 0, "uncleared_result_bytes": 0,
+	"open_cancels": 0, "connections_opened": 0,
+	"connections_finished": 0, "connections_failed": 0}'
 jq_ok "json: keys in DESIGN.md order" "$J" '
 	(keys_unsorted == ["format", "version", "process", "summary", "leaks",
-			   "connections", "results"]) and
+			   "connections", "results", "cancels"]) and
+	(.summary | keys_unsorted[:12] == ["leaked_bytes", "leaked_blocks",
+		"indirect_bytes", "indirect_blocks", "reachable_bytes",
+		"reachable_blocks", "live_bytes", "live_blocks", "total_allocs",
+		"total_frees", "open_connections", "uncleared_results"]) and
 	(.leaks[0] | keys_unsorted == ["kind", "bytes", "blocks",
 				       "oldest_age_s", "stack"]) and
 	(.leaks[0].stack[0] | keys_unsorted == ["pc", "module", "function",
@@ -245,8 +253,8 @@ jq_ok "json: pc in no module" "$J" '
 	.leaks[6].stack[1] == {"pc": "0x123", "module": null,
 		"function": null, "file": null, "line": null,
 		"inlined": false}'
-jq_ok "json: connections and results empty" "$J" '
-	.connections == [] and .results == []'
+jq_ok "json: connections, results and cancels empty" "$J" '
+	.connections == [] and .results == [] and .cancels == []'
 ok_if "json: one warning per missing module" test "$(grep -c \
 	'^leakreport: warning: cannot open /nonexistent/libgone.so: No such file or directory; its frames are not symbolized$' \
 	"$T/a.err")" -eq 1

@@ -24,7 +24,7 @@ static char dir[] = "/tmp/t_dump.XXXXXX";
 
 static void add(uintptr_t addr, uint64_t size, uint32_t stack)
 {
-	struct lk_block b = { addr, size, stack, 0 };
+	struct lk_block b = { addr, size, stack, 0, 0 };
 
 	lk_table_add(&b);
 }

@@ -2,8 +2,9 @@
 /*
  * t_parse.c - unit tests of the dump reader (reporter/parse.c): a valid
  * dump becomes the exact model, escapes decode, unknown records are
- * skipped, and every kind of damage is rejected with a message that names
- * the file and the line, without crashing (run it under ASan too).
+ * skipped, the libpq records (C, R, K) land in the model, and every kind
+ * of damage is rejected with a message that names the file and the line,
+ * without crashing (run it under ASan too).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -135,6 +136,86 @@ static void test_valid(void)
 	ok(d.stacks == NULL && d.groups == NULL, "parse_free zeroes");
 }
 
+/* --- libpq records --- */
+
+static const char valid_pq[] =
+	"leakshim-dump 1\n"
+	"P 1c8f 1c80 exit 19c6a0e7f10 1f4 1 0\n"
+	"o conn_idle 3c\n"
+	"c conn_opened 28\n"
+	"s 1 1 5\n"
+	"s 2 2 6 7\n"
+	"C 1 12c000 124f80 0 0 0 1c92 test@/tmp/pg:5432/shop\n"
+	"C 2 bb8 bb8 1 0 1 0 @:/\n"
+	"C 1 3e8 64 0 2 fe 0 \n"
+	"C 2 10 f 3 4 ffffffffffffffff 7fffffff a b\\\\c\\x7f\n"
+	"R 2 e 1d619 927c0\n"
+	"R 1 1 0 0\n"
+	"K 2 2 3e8\n"
+	"b 1 l 1 8 0\n"
+	"e d 0\n";
+
+static void test_pq_conns(const struct dump *d)
+{
+	const struct dump_conn *c = d->conns;
+
+	is_int(d->nconns, 4, "four C records, in file order");
+	ok(c[0].stack == parse_find_stack(d, 1) && c[0].age_ms == 0x12c000 &&
+	   c[0].idle_ms == 0x124f80 && c[0].status == 0 && c[0].xact == 0 &&
+	   c[0].flags == 0 && c[0].pid == 0x1c92, "C 1: numbers");
+	is_str(c[0].target, "test@/tmp/pg:5432/shop", "C 1: target");
+	ok(c[1].stack->id == 2 && c[1].status == 1 && c[1].flags == 1,
+	   "C 2: a failed connect");
+	is_str(c[1].target, "@:/", "C 2: unknown parts of the target");
+	ok(c[2].xact == 2 && c[2].flags == 0xfe && c[2].pid == 0,
+	   "C 3: unknown flag bits are kept");
+	is_str(c[2].target, "", "C 3: empty target");
+	ok(c[3].status == 3 && c[3].xact == 4 && c[3].flags == UINT64_MAX &&
+	   c[3].pid == 0x7fffffff, "C 4: largest values");
+	is_str(c[3].target, "a b\\c\x7f", "C 4: target keeps spaces, "
+	       "escapes decode");
+}
+
+static void test_pq_groups(const struct dump *d)
+{
+	const struct dump_pq_group *r = d->results, *k = d->cancels;
+
+	is_int(d->nresults, 2, "two R records");
+	ok(r[0].stack == parse_find_stack(d, 2) && r[0].count == 14 &&
+	   r[0].bytes == 120345 && r[0].oldest_ms == 600000, "R 1: values");
+	ok(r[1].stack->id == 1 && r[1].count == 1 && r[1].bytes == 0,
+	   "R 2: values");
+	is_int(d->ncancels, 1, "one K record");
+	ok(k[0].stack->id == 2 && k[0].count == 2 && k[0].bytes == 0 &&
+	   k[0].oldest_ms == 1000, "K: values; a stack may have R and K");
+	is_int(d->ngroups, 1, "b after C, R, K still read");
+}
+
+static void test_valid_pq(void)
+{
+	struct util_err err;
+	size_t n, len = strlen(valid_pq), accepted = 0;
+	struct dump d;
+	int r = parse_str(&d, valid_pq, &err);
+
+	is_int(r, 0, "valid dump with libpq records parses");
+	if (r)
+		printf("# %s\n", err.msg);
+	test_pq_conns(&d);
+	test_pq_groups(&d);
+	is_int(parse_option(&d, "conn_idle", 300), 60, "option conn_idle");
+	is_int(parse_counter(&d, "conn_opened", 0), 40, "counter conn_opened");
+	parse_free(&d);
+	ok(d.conns == NULL && d.results == NULL && d.cancels == NULL,
+	   "parse_free zeroes the libpq lists");
+	for (n = 0; n < len; n++) {
+		memset(&d, 0, sizeof(d));
+		accepted += parse_dump(&d, valid_pq, n, NAME, &err) == 0;
+		parse_free(&d);
+	}
+	is_int(accepted, 0, "no prefix of the libpq dump is accepted");
+}
+
 /* --- rejections --- */
 
 /* A damaged dump, the line its message must name and words it must say. */
@@ -207,6 +288,54 @@ static const struct bad_case bad_cases[] = {
 	{ "raw DEL byte", HEAD "N a\x7f\n", 3, "control byte 0x7f" },
 	{ "empty counter name", HEAD "c  5\n", 3, "empty name" },
 	{ "e with a bad number", HEAD "e one 0\n", 3, "records 'one'" },
+	/* C stack age_ms idle_ms status xact flags pid target */
+	{ "C: too few fields", HEAD "s 1 1 5\nC 1 0 0 0 0 0\n", 4,
+	  "bad C record: too few fields (expected 8)" },
+	{ "C: no target field", HEAD "s 1 1 5\nC 1 0 0 0 0 0 0\n", 4,
+	  "bad C record: too few fields (expected 8)" },
+	{ "C: no fields", HEAD "C \n", 3, "bad C record: stack ''" },
+	{ "C: bad hex age", HEAD "s 1 1 5\nC 1 0x5 0 0 0 0 0 t\n", 4,
+	  "age_ms '0x5' is not a lower-case hex" },
+	{ "C: upper-case pid", HEAD "s 1 1 5\nC 1 0 0 0 0 0 1A t\n", 4,
+	  "pid '1A'" },
+	{ "C: negative status", HEAD "s 1 1 5\nC 1 0 0 -1 0 0 0 t\n", 4,
+	  "status '-1'" },
+	{ "C: 17-digit flags",
+	  HEAD "s 1 1 5\nC 1 0 0 0 0 10000000000000000 0 t\n", 4,
+	  "flags '10000000000000000'" },
+	{ "C: undefined stack", HEAD "s 1 1 5\nC 9 0 0 0 0 0 0 t\n", 4,
+	  "C record names stack 9, which no s record before it defines" },
+	{ "C: before its s", HEAD "C 1 0 0 0 0 0 0 t\ns 1 1 5\n", 3,
+	  "C record names stack 1" },
+	{ "C: bad escape in target", HEAD "s 1 1 5\nC 1 0 0 0 0 0 0 a\\qb\n",
+	  4, "bad C record: target has a bad escape" },
+	{ "C: raw tab in target", HEAD "s 1 1 5\nC 1 0 0 0 0 0 0 a\tb\n", 4,
+	  "bad C record: target has control byte 0x09" },
+	{ "C: no space after tag", HEAD "C\n", 3, "no space after the tag" },
+	/* R stack count bytes oldest_ms */
+	{ "R: too few fields", HEAD "s 1 1 5\nR 1 1 1\n", 4,
+	  "bad R record: too few fields (expected 4)" },
+	{ "R: too many fields", HEAD "s 1 1 5\nR 1 1 1 1 1\n", 4,
+	  "bad R record: too many fields (expected 4)" },
+	{ "R: bad hex count", HEAD "s 1 1 5\nR 1 1G 1 1\n", 4,
+	  "bad R record: count '1G'" },
+	{ "R: bad hex bytes", HEAD "s 1 1 5\nR 1 1 x 1\n", 4,
+	  "bad R record: bytes 'x'" },
+	{ "R: undefined stack", HEAD "s 1 1 5\nR 9 1 1 1\n", 4,
+	  "R record names stack 9" },
+	{ "R: duplicate stack", HEAD "s 1 1 5\nR 1 1 1 1\nR 1 2 2 2\n", 5,
+	  "second R record for stack 1" },
+	/* K stack count oldest_ms */
+	{ "K: too few fields", HEAD "s 1 1 5\nK 1 1\n", 4,
+	  "bad K record: too few fields (expected 3)" },
+	{ "K: too many fields", HEAD "s 1 1 5\nK 1 1 1 1\n", 4,
+	  "bad K record: too many fields (expected 3)" },
+	{ "K: bad hex oldest", HEAD "s 1 1 5\nK 1 1 -1\n", 4,
+	  "bad K record: oldest_ms '-1'" },
+	{ "K: undefined stack", HEAD "s 1 1 5\nK 2 1 1\n", 4,
+	  "K record names stack 2" },
+	{ "K: duplicate stack", HEAD "s 1 1 5\ns 2 1 6\nK 1 1 1\nK 2 1 1\n"
+	  "K 1 1 1\n", 7, "second K record for stack 1" },
 };
 
 static void test_bad_case(const struct bad_case *c)
@@ -311,6 +440,7 @@ int main(void)
 	size_t i;
 
 	test_valid();
+	test_valid_pq();
 	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++)
 		test_bad_case(&bad_cases[i]);
 	test_nul_byte();

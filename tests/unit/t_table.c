@@ -30,7 +30,7 @@ static void totals(void)
 
 static struct lk_block blk(uintptr_t addr, uint64_t size, uint32_t stack)
 {
-	struct lk_block b = { addr, size, stack, 7 };
+	struct lk_block b = { addr, size, stack, 7, 0 };
 
 	return b;
 }
@@ -117,6 +117,21 @@ static void test_reference(void)
 	is_int(live_blocks, 0, "table empty afterwards");
 }
 
+static void test_mark(void)
+{
+	struct lk_block b = blk(0x6000, 16, 2), got;
+
+	ok(!lk_table_mark(0x6000), "mark: an unknown address is refused");
+	lk_table_add(&b);
+	ok(lk_table_mark(0x6000), "mark: a live block is marked");
+	lk_table_del(0x6000, &got);
+	ok(got.resource && got.size == 16 && got.stack == 2,
+	   "mark: the record says resource, and keeps size and stack");
+	lk_table_add(&b);
+	lk_table_del(0x6000, &got);
+	ok(!got.resource, "mark: a new block at the address is not marked");
+}
+
 static void test_restore(void)
 {
 	struct lk_table_counts before, after;
@@ -177,6 +192,7 @@ int main(void)
 	test_basic();
 	test_limits();
 	test_reference();
+	test_mark();
 	test_restore();
 	test_threads();
 	done_testing();
