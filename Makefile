@@ -34,7 +34,7 @@ SHIM_CFLAGS = -fPIC -fvisibility=hidden -ftls-model=initial-exec \
 	-fno-builtin-realloc -I/usr/include/x86_64-linux-gnu
 SHIM_LIBS = -shared -Wl,--no-undefined -Wl,-z,nodelete -lunwind -ldl -lpthread
 
-SHIM_CORE = arena config out stack table track boot real dump modmap state pq
+SHIM_CORE = arena config out stack table track boot real dump dumpfile modmap state pq scan threads
 SHIM_SRCS = $(addprefix shim/,$(addsuffix .c,$(SHIM_CORE))) \
 	shim/shim.c shim/ctl.c shim/preload.c
 SHIM_OBJS = $(SHIM_SRCS:shim/%.c=$(B)/shim/%.o)

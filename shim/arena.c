@@ -12,6 +12,10 @@
  *
  * Small blocks are never returned to the system; the tables that use them
  * (stacks, libpq records) only grow or recycle entries of the same sizes.
+ *
+ * Every mapping is also listed in `ranges` (itself a mapping grown with
+ * mremap), so the leak scan can leave the shim's own memory out of its
+ * roots.
  */
 #include <stdint.h>
 #include <string.h>
@@ -40,7 +44,45 @@ static struct lk_arena {
 	struct lk_free_block *free[LK_ARENA_CLASSES];
 	size_t mapped;		/* bytes mapped in total */
 	size_t limit;		/* 0, or the cap on `mapped` */
+	struct lk_arena_range *ranges;	/* every mapping, unordered */
+	size_t nranges, cap;		/* used and allocated entries */
 } lk_arena = { .lock = LK_LOCK_INIT };
+
+/* Notes a mapping; 0 if the list cannot grow (the mapping is then
+ * given back). */
+static int lk_range_add_locked(uintptr_t lo, size_t size)
+{
+	size_t cap = lk_arena.cap ? lk_arena.cap * 2 : 256;
+	void *p;
+
+	if (lk_arena.nranges == lk_arena.cap) {
+		p = lk_arena.ranges ?
+		    mremap(lk_arena.ranges, lk_arena.cap * sizeof(*lk_arena.ranges),
+			   cap * sizeof(*lk_arena.ranges), MREMAP_MAYMOVE) :
+		    mmap(NULL, cap * sizeof(*lk_arena.ranges),
+			 PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0);
+		if (p == MAP_FAILED)
+			return 0;
+		lk_arena.ranges = p;
+		lk_arena.cap = cap;
+	}
+	lk_arena.ranges[lk_arena.nranges].lo = lo;
+	lk_arena.ranges[lk_arena.nranges].hi = lo + size;
+	lk_arena.nranges++;
+	return 1;
+}
+
+static void lk_range_del_locked(uintptr_t lo)
+{
+	size_t i;
+
+	for (i = 0; i < lk_arena.nranges; i++)
+		if (lk_arena.ranges[i].lo == lo) {
+			lk_arena.ranges[i] = lk_arena.ranges[--lk_arena.nranges];
+			return;
+		}
+}
 
 static int lk_arena_class(size_t size)
 {
@@ -61,6 +103,10 @@ static void *lk_arena_map_locked(size_t size)
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
+	if (!lk_range_add_locked((uintptr_t)p, size)) {
+		munmap(p, size);
+		return NULL;
+	}
 	lk_arena.mapped += size;
 	return p;
 }
@@ -124,8 +170,9 @@ void lk_arena_free(void *p, size_t size)
 		size = 1;
 	if (size > ((size_t)1 << LK_ARENA_MAX_SHIFT)) {
 		size = lk_page_round(size);
-		munmap(p, size);
 		lk_lock(&lk_arena.lock);
+		lk_range_del_locked((uintptr_t)p);
+		munmap(p, size);
 		lk_arena.mapped -= size;
 		lk_unlock(&lk_arena.lock);
 		return;
@@ -140,6 +187,18 @@ void lk_arena_free(void *p, size_t size)
 size_t lk_arena_mapped(void)
 {
 	return __atomic_load_n(&lk_arena.mapped, __ATOMIC_RELAXED);
+}
+
+size_t lk_arena_ranges(struct lk_arena_range *out, size_t max)
+{
+	size_t n;
+
+	lk_lock(&lk_arena.lock);
+	n = lk_arena.nranges;
+	if (n && max)
+		memcpy(out, lk_arena.ranges, (n < max ? n : max) * sizeof(*out));
+	lk_unlock(&lk_arena.lock);
+	return n;
 }
 
 void lk_arena_set_limit(size_t bytes)

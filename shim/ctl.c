@@ -31,6 +31,7 @@
 #include "out.h"
 #include "pq.h"
 #include "shim.h"
+#include "threads.h"
 
 /* Bumped by handlers to wake the control thread (a futex word). */
 static int lk_wake_word;
@@ -132,6 +133,7 @@ static void *lk_ctl_main(void *arg)
 
 	(void)arg;
 	lk_in_shim = 1;
+	lk_threads_mark_ours();
 	if (period)
 		next = lk_mono_ms() - lk_start_ms + period;
 	for (;;) {
@@ -148,11 +150,11 @@ static void *lk_ctl_main(void *arg)
 		if (lk_want_dump) {
 			lk_want_dump = 0;	/* a storm of signals: one dump */
 			if (lk_state == LK_ON)
-				lk_dump(LK_REASON_SIGNAL, NULL);
+				lk_dump_live(LK_REASON_SIGNAL);
 		}
 		if (period && lk_mono_ms() - lk_start_ms >= next) {
 			if (lk_state == LK_ON)
-				lk_dump(LK_REASON_INTERVAL, NULL);
+				lk_dump_live(LK_REASON_INTERVAL);
 			while (next <= lk_mono_ms() - lk_start_ms)
 				next += period;
 		}

@@ -1,71 +1,56 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * dump.c - writes a dump (docs/dump-format.md) of the live tables.
+ * dump.c - when and how a dump is taken.
  *
- * Blocks are aggregated per stack first, so a dump's size grows with the
- * number of distinct allocation sites, not with the number of blocks.  The
- * aggregate arrays come from the arena and are returned afterwards.
+ * Three ways, one per situation:
  *
- * The file is written under a temporary name in the target directory,
- * created exclusively, mode 0600, never through a symlink, and renamed into
- * place once complete: a reader never sees half a dump, and a symlink
- * planted at the final name is replaced rather than followed.  One dump at a
- * time (lk_dump_lock); a failure is reported once per distinct errno and
- * never stops the host.
+ *  - lk_dump_final: at exit (or on a fatal signal), in the process.  The
+ *    shard locks are held while the blocks are copied and scanned, so no
+ *    block can be freed under the scan; other threads that allocate wait.
+ *  - lk_dump_live: on the dump signal or an interval, from the control
+ *    thread, without stopping the program.  The shim's locks are taken
+ *    (so the tables are consistent), a child is made with a raw clone (no
+ *    atfork handlers of the program run, and its SIGCHLD handler sees
+ *    nothing: the child has no exit signal), the locks are released in the
+ *    parent at once, and the child scans its frozen copy of the whole
+ *    process, other threads' stacks included, writes the dump and exits.
+ *    Only the clone pauses the program.  The loader's lock may be held by
+ *    a thread that does not exist in the child, so the module map is
+ *    collected before the clone; the child calls nothing that locks.
+ *  - lk_dump: unclassified, in the process: when the clone fails.
+ *
+ * lk_dump_lock serializes them and guards the sequence number, the last
+ * path and the last error.  Failures are reported once per distinct errno
+ * and never stop the host.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>	/* rename(2) only: no stdio streams */
+#include <sched.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "arena.h"
+#include "dumpfile.h"
 #include "dumpfmt.h"
 #include "lock.h"
-#include "modmap.h"
 #include "out.h"
-#include "pq.h"
 #include "shim.h"
 #include "stack.h"
 #include "table.h"
+#include "threads.h"
 
-/* Serializes dumps: the control thread's and the one at exit.  Also
- * guards lk_dump_seq and lk_dump_last_err. */
 static struct lk_lock lk_dump_lock = LK_LOCK_INIT;
 static unsigned long lk_dump_seq;
 static int lk_dump_last_err;
 static char lk_dump_last_path[PATH_MAX];	/* last dump written */
 char lk_cwd[PATH_MAX];
 
-/* Per-stack totals for one dump. */
-struct lk_agg {
-	uint64_t blocks;
-	uint64_t bytes;
-	uint32_t oldest;	/* smallest birth seen */
-	uint32_t conns;		/* open connections opened here */
-};
-
-struct lk_agg_walk {
-	struct lk_agg *agg;
-	uint32_t n;		/* entries in agg: ids 0..n-1 */
-	struct lk_pq_snapshot pq;	/* libpq objects, same ids */
-};
-
-static void lk_agg_add(const struct lk_block *b, void *arg)
-{
-	struct lk_agg_walk *w = arg;
-	struct lk_agg *a;
-
-	if (b->stack >= w->n)
-		return;		/* interned after the dump began */
-	a = &w->agg[b->stack];
-	if (!a->blocks || b->birth < a->oldest)
-		a->oldest = b->birth;
-	a->blocks++;
-	a->bytes += b->size;
-}
+/* For tests: LEAKSHIM_TEST_NOCLONE=1 makes the clone fail (see
+ * tests/t300-classify.sh); the fallback cannot be reached otherwise as
+ * root. */
+static int lk_test_noclone = -1;
 
 /* --- file name --- */
 
@@ -113,292 +98,208 @@ static int lk_dump_path(char *dst, size_t size, unsigned long seq)
 	return len + 1 < size ? 0 : -ENAMETOOLONG;
 }
 
-/* --- records --- */
+/* --- one job --- */
 
-static void lk_rec_begin(struct lk_out *o, char tag, unsigned long *records)
+struct lk_job {
+	struct lk_dump_data d;
+	char path[PATH_MAX];
+};
+
+/* Numbers the dump and names its file; dump lock held. */
+static int lk_job_begin(struct lk_job *j, const char *reason)
 {
-	lk_out_char(o, tag);
-	(*records)++;
+	memset(j, 0, sizeof(*j));
+	j->d.reason = reason;
+	j->d.seq = ++lk_dump_seq;
+	j->d.pid = (uint64_t)getpid();
+	j->d.ppid = (uint64_t)getppid();
+	return lk_dump_path(j->path, sizeof(j->path), j->d.seq);
 }
 
-static void lk_rec_hex(struct lk_out *o, uint64_t v)
+static void lk_job_end(struct lk_job *j, int r)
 {
-	lk_out_char(o, ' ');
-	lk_out_hex(o, v);
-}
-
-static void lk_rec_word(struct lk_out *o, const char *s)
-{
-	lk_out_char(o, ' ');
-	lk_out_str(o, s);
-}
-
-static void lk_write_head(struct lk_out *o, const char *reason,
-			  unsigned long seq, unsigned long *records)
-{
-	char exe[PATH_MAX];
-	ssize_t n;
-
-	lk_out_str(o, LK_DUMP_MAGIC " 1\n");
-	lk_rec_begin(o, LK_TAG_PROCESS, records);
-	lk_rec_hex(o, (uint64_t)getpid());
-	lk_rec_hex(o, (uint64_t)getppid());
-	lk_rec_word(o, reason);
-	lk_rec_hex(o, lk_wall_ms());
-	lk_rec_hex(o, lk_mono_ms() - lk_start_ms);
-	lk_rec_hex(o, seq);
-	lk_rec_hex(o, (uint64_t)lk_term_signal);
-	lk_out_char(o, '\n');
-
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	exe[n > 0 ? n : 0] = 0;
-	lk_rec_begin(o, LK_TAG_EXE, records);
-	lk_out_char(o, ' ');
-	lk_out_field(o, exe);
-	lk_out_char(o, '\n');
-	lk_rec_begin(o, LK_TAG_NAME, records);
-	lk_out_char(o, ' ');
-	lk_out_field(o, program_invocation_short_name);
-	lk_out_char(o, '\n');
-}
-
-static void lk_write_kv(struct lk_out *o, char tag, const char *name,
-			uint64_t v, unsigned long *records)
-{
-	lk_rec_begin(o, tag, records);
-	lk_rec_word(o, name);
-	lk_rec_hex(o, v);
-	lk_out_char(o, '\n');
-}
-
-static void lk_write_settings(struct lk_out *o, unsigned long *records)
-{
-	struct lk_table_counts c;
-	struct lk_pq_counts q;
-
-	lk_write_kv(o, LK_TAG_OPTION, "depth", lk_cfg.depth, records);
-	lk_write_kv(o, LK_TAG_OPTION, "sample", lk_cfg.sample, records);
-	lk_write_kv(o, LK_TAG_OPTION, "interval", lk_cfg.interval, records);
-	lk_write_kv(o, LK_TAG_OPTION, "conn_idle", lk_cfg.conn_idle, records);
-	lk_write_kv(o, LK_TAG_OPTION, "conn_max", lk_cfg.conn_max, records);
-	lk_write_kv(o, LK_TAG_OPTION, "conn_limit", lk_cfg.conn_limit,
-		    records);
-	lk_pq_counts(&q);
-	lk_write_kv(o, LK_TAG_COUNTER, "conn_opened", q.opened, records);
-	lk_write_kv(o, LK_TAG_COUNTER, "conn_finished", q.finished, records);
-	lk_write_kv(o, LK_TAG_COUNTER, "conn_failed", q.failed, records);
-	lk_write_kv(o, LK_TAG_COUNTER, "results_created", q.results, records);
-	lk_write_kv(o, LK_TAG_COUNTER, "results_cleared", q.cleared, records);
-	lk_write_kv(o, LK_TAG_COUNTER, "cancels_created", q.cancels, records);
-	lk_write_kv(o, LK_TAG_COUNTER, "cancels_freed", q.cancels_freed,
-		    records);
-	lk_table_counts(&c);
-	lk_write_kv(o, LK_TAG_COUNTER, "allocs", c.allocs, records);
-	lk_write_kv(o, LK_TAG_COUNTER, "frees", c.frees, records);
-	lk_write_kv(o, LK_TAG_COUNTER, "dropped", c.dropped, records);
-	lk_write_kv(o, LK_TAG_COUNTER, "stacks", lk_stack_count(), records);
-	lk_write_kv(o, LK_TAG_COUNTER, "tracker_bytes", lk_arena_mapped(),
-		    records);
-}
-
-static void lk_write_stack(struct lk_out *o, uint32_t id,
-			   unsigned long *records)
-{
-	const struct lk_stack *s = lk_stack_get(id);
-	uint32_t i, n = s ? s->n : 0;
-
-	lk_rec_begin(o, LK_TAG_STACK, records);
-	lk_rec_hex(o, id);
-	lk_rec_hex(o, n);
-	for (i = 0; i < n; i++)
-		lk_rec_hex(o, s->pc[i]);
-	lk_out_char(o, '\n');
-}
-
-static uint64_t lk_age_ms(uint64_t up, uint32_t birth)
-{
-	uint64_t born = (uint64_t)birth * 1000;
-
-	return up > born ? up - born : 0;
-}
-
-/* The s records of every stack something in this dump refers to. */
-static void lk_write_stacks(struct lk_out *o, struct lk_agg_walk *w,
-			    unsigned long *records)
-{
-	const struct lk_pq_snapshot *q = &w->pq;
-	uint64_t i;
-	uint32_t id;
-
-	for (i = 0; i < q->nconn; i++)
-		w->agg[q->conn[i].stack].conns++;
-	for (id = 0; id < w->n; id++)
-		if (w->agg[id].blocks || w->agg[id].conns ||
-		    (q->results && q->results[id].count) ||
-		    (q->cancels && q->cancels[id].count))
-			lk_write_stack(o, id, records);
-}
-
-/* C, R and K records: the libpq objects still alive. */
-static void lk_write_pq(struct lk_out *o, const struct lk_agg_walk *w,
-			unsigned long *records)
-{
-	const struct lk_pq_snapshot *q = &w->pq;
-	uint64_t up = lk_mono_ms() - lk_start_ms, i;
-	const struct lk_pq_conn *c;
-	uint32_t id;
-
-	for (i = 0; i < q->nconn; i++) {
-		c = &q->conn[i];
-		lk_rec_begin(o, LK_TAG_CONN, records);
-		lk_rec_hex(o, c->stack);
-		lk_rec_hex(o, lk_age_ms(up, c->opened));
-		lk_rec_hex(o, lk_age_ms(up, c->last_use));
-		lk_rec_hex(o, (uint64_t)c->status);
-		lk_rec_hex(o, (uint64_t)c->xact);
-		lk_rec_hex(o, (uint64_t)c->flags);
-		lk_rec_hex(o, (uint64_t)c->pid);
-		lk_out_char(o, ' ');
-		lk_out_field(o, c->target);
-		lk_out_char(o, '\n');
+	if (!r) {
+		memcpy(lk_dump_last_path, j->path, sizeof(j->path));
+	} else if (r != -lk_dump_last_err) {
+		lk_dump_last_err = -r;
+		lk_warn("cannot write dump %s: %s", j->path,
+			strerrordesc_np(-r));
 	}
-	for (id = 0; q->results && id < w->n; id++) {
-		if (!q->results[id].count)
-			continue;
-		lk_rec_begin(o, LK_TAG_RESULTS, records);
-		lk_rec_hex(o, id);
-		lk_rec_hex(o, q->results[id].count);
-		lk_rec_hex(o, q->results[id].bytes);
-		lk_rec_hex(o, lk_age_ms(up, q->results[id].oldest));
-		lk_out_char(o, '\n');
-	}
-	for (id = 0; q->cancels && id < w->n; id++) {
-		if (!q->cancels[id].count)
-			continue;
-		lk_rec_begin(o, LK_TAG_CANCELS, records);
-		lk_rec_hex(o, id);
-		lk_rec_hex(o, q->cancels[id].count);
-		lk_rec_hex(o, lk_age_ms(up, q->cancels[id].oldest));
-		lk_out_char(o, '\n');
-	}
+	lk_pq_release(&j->d.pq);
+	lk_snap_free(&j->d.snap);
+	lk_modmap_free(&j->d.mods);
 }
 
-/* Writes b records and adds up what they hold. */
-static void lk_write_blocks(struct lk_out *o, const struct lk_agg_walk *w,
-			    unsigned long *records, struct lk_dump_totals *t)
+/* Copies the blocks (and classifies them if self is given), with every
+ * shard lock held; then the libpq objects. */
+static int lk_job_gather(struct lk_job *j, const struct lk_scan_self *self,
+			 int locked)
 {
-	uint64_t up = lk_mono_ms() - lk_start_ms;
-	const struct lk_agg *a;
-	uint32_t id;
+	int r;
 
-	for (id = 0; id < w->n; id++) {
-		a = &w->agg[id];
-		if (!a->blocks)
-			continue;
-		lk_rec_begin(o, LK_TAG_BLOCKS, records);
-		lk_rec_hex(o, id);
-		lk_out_str(o, " l");
-		lk_rec_hex(o, a->blocks);
-		lk_rec_hex(o, a->bytes);
-		lk_rec_hex(o, lk_age_ms(up, a->oldest));
-		lk_out_char(o, '\n');
-		t->blocks += a->blocks;
-		t->bytes += a->bytes;
-		t->sites++;
+	if (!locked)
+		lk_table_lock_all();
+	r = lk_snap_take_locked(&j->d.snap);
+	if (!r && self) {
+		j->d.scan_error = -lk_scan_classify(&j->d.snap, self,
+						    &j->d.scan);
+		j->d.classified = !j->d.scan_error;
 	}
-}
-
-/* --- the file --- */
-
-static int lk_open_tmp(const char *tmp)
-{
-	int fd, low;
-
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-			  O_CLOEXEC, 0600);
-	if (fd >= 0 && fd < 3) {
-		/* The host closed a standard fd; do not sit on it. */
-		low = fd;
-		fd = fcntl(low, F_DUPFD_CLOEXEC, 3);
-		close(low);
-	}
-	return fd < 0 ? -errno : fd;
-}
-
-static int lk_write_file(const char *path, const char *reason,
-			 unsigned long seq, struct lk_agg_walk *w,
-			 struct lk_dump_totals *t)
-{
-	static struct lk_out o;	/* 8 KiB; dumps are serialized */
-	char tmp[PATH_MAX + 32];
-	unsigned long records = 0;
-	int fd, r;
-
-	lk_format(tmp, sizeof(tmp), "%s.tmp%d", path, (int)getpid());
-	fd = lk_open_tmp(tmp);
-	if (fd < 0)
-		return fd;
-	lk_out_init(&o, fd);
-	lk_write_head(&o, reason, seq, &records);
-	lk_write_settings(&o, &records);
-	records += lk_modmap_write(&o);
-	lk_write_stacks(&o, w, &records);
-	lk_write_blocks(&o, w, &records, t);
-	lk_write_pq(&o, w, &records);
-	lk_out_char(&o, LK_TAG_END);
-	lk_rec_hex(&o, records);
-	lk_rec_hex(&o, 0);
-	lk_out_char(&o, '\n');
-	r = lk_out_flush(&o);
-	if (close(fd) && !r)
-		r = -errno;
-	if (!r && rename(tmp, path))
-		r = -errno;
+	if (!locked)
+		lk_table_unlock_all();
 	if (r)
-		unlink(tmp);
-	return r;
+		return r;
+	lk_pq_collect(&j->d.pq, lk_stack_count() + 1);
+	return 0;
 }
 
-static void lk_dump_fail(const char *path, int err)
+static int lk_job_run(struct lk_job *j, const struct lk_scan_self *self,
+		      int locked, struct lk_dump_totals *t)
 {
-	if (err == lk_dump_last_err)
-		return;
-	lk_dump_last_err = err;
-	lk_warn("cannot write dump %s: %s", path, strerrordesc_np(err));
+	int r = lk_modmap_collect(&j->d.mods);
+
+	if (!r)
+		r = lk_job_gather(j, self, locked);
+	if (!r)
+		r = lk_dumpfile_write(j->path, &j->d, t);
+	return r;
 }
 
 int lk_dump(const char *reason, struct lk_dump_totals *totals)
 {
-	struct lk_dump_totals t = { 0, 0, 0 };
-	struct lk_agg_walk w;
-	char path[PATH_MAX];
-	size_t size;
+	struct lk_dump_totals t = { 0, 0, 0, 0 };
+	static struct lk_job j;		/* serialized by lk_dump_lock */
 	int r;
 
 	lk_lock(&lk_dump_lock);
-	w.n = lk_stack_count() + 1;
-	size = (size_t)w.n * sizeof(*w.agg);
-	w.agg = lk_arena_alloc(size);
-	r = lk_dump_path(path, sizeof(path), ++lk_dump_seq);
-	if (!w.agg) {
-		r = -ENOMEM;
-	} else if (!r) {
-		lk_table_foreach(lk_agg_add, &w);
-		lk_pq_collect(&w.pq, w.n);	/* empty if out of memory */
-		r = lk_write_file(path, reason, lk_dump_seq, &w, &t);
-		lk_pq_release(&w.pq);
-	}
+	r = lk_job_begin(&j, reason);
 	if (!r)
-		memcpy(lk_dump_last_path, path, sizeof(path));
-	if (r)
-		lk_dump_fail(path, -r);
-	lk_arena_free(w.agg, size);
+		r = lk_job_run(&j, NULL, 0, &t);
+	lk_job_end(&j, r);
 	lk_unlock(&lk_dump_lock);
 	if (totals)
 		*totals = t;
+	return r;
+}
+
+int lk_dump_final(const struct lk_scan_self *self,
+		  struct lk_dump_totals *totals)
+{
+	struct lk_dump_totals t = { 0, 0, 0, 0 };
+	static struct lk_job j;
+	int r;
+
+	lk_lock(&lk_dump_lock);
+	r = lk_job_begin(&j, LK_REASON_EXIT);
+	if (!r)
+		r = lk_job_run(&j, self, 0, &t);
+	lk_job_end(&j, r);
+	lk_unlock(&lk_dump_lock);
+	if (totals)
+		*totals = t;
+	return r;
+}
+
+/* --- the live dump --- */
+
+/* Every lock of the shim, in the fork handlers' order. */
+static void lk_lock_everything(void)
+{
+	lk_pq_lock_all();
+	lk_stack_lock_all();
+	lk_table_lock_all();
+	lk_arena_lock_all();
+	lk_threads_lock_all();
+}
+
+static void lk_unlock_everything(void)
+{
+	lk_threads_unlock_all();
+	lk_arena_unlock_all();
+	lk_table_unlock_all();
+	lk_stack_unlock_all();
+	lk_pq_unlock_all();
+}
+
+/* The child: the only thread of a frozen copy of the program. */
+static __attribute__((noreturn)) void lk_live_child(struct lk_job *j)
+{
+	struct lk_scan_self self = { 0, NULL, 0 };
+	struct lk_dump_totals t;
+	int r;
+
+	/* The locks were held by this very thread at the clone. */
+	lk_arena_reset_child();
+	lk_table_reset_child();
+	lk_stack_reset_child();
+	lk_pq_reset_child();
+	lk_threads_reset_locks();
+	r = lk_job_gather(j, &self, 1);
+	if (!r)
+		r = lk_dumpfile_write(j->path, &j->d, &t);
+	_exit(r ? (-r & 0x7f) : 0);
+}
+
+/* fork without fork(): no atfork handlers, no exit signal. */
+static pid_t lk_clone(void)
+{
+	if (lk_test_noclone < 0) {
+		const char *e = getenv("LEAKSHIM_TEST_NOCLONE");
+
+		lk_test_noclone = e && *e == '1';
+	}
+	if (lk_test_noclone) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return (pid_t)syscall(SYS_clone, 0UL, NULL, NULL, NULL, NULL);
+}
+
+/* Waits for the scan's child; returns 0 or the -errno it ended with. */
+static int lk_reap(pid_t pid)
+{
+	int st;
+
+	while (waitpid(pid, &st, __WCLONE) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (WIFEXITED(st))
+		return -WEXITSTATUS(st);
+	return -EINTR;		/* killed: the dump may be missing */
+}
+
+int lk_dump_live(const char *reason)
+{
+	static struct lk_job j;
+	struct lk_dump_totals t;
+	pid_t pid;
+	int r;
+
+	lk_lock(&lk_dump_lock);
+	r = lk_job_begin(&j, reason);
+	if (!r)
+		r = lk_modmap_collect(&j.d.mods);
+	if (r)
+		goto out;
+	lk_pq_prepare();	/* the child must not need dlsym */
+	lk_lock_everything();
+	pid = lk_clone();
+	if (pid == 0)
+		lk_live_child(&j);
+	r = pid < 0 ? -errno : 0;
+	lk_unlock_everything();
+	if (pid > 0) {
+		r = lk_reap(pid);
+	} else {
+		/* No child: an unclassified dump from here, saying why. */
+		j.d.scan_error = -r;
+		r = lk_job_gather(&j, NULL, 0);
+		if (!r)
+			r = lk_dumpfile_write(j.path, &j.d, &t);
+	}
+out:
+	lk_job_end(&j, r);
+	lk_unlock(&lk_dump_lock);
 	return r;
 }
 

@@ -10,6 +10,7 @@
  *   P pid ppid reason time_ms uptime_ms seq signal
  *   X exe-path                           absolute path of the executable
  *   N program-name                       short name (argv[0] basename)
+ *   S path                               suppression file the shim used
  *   o name value                         a numeric setting (depth, ...)
  *   c name value                         a counter (allocs, frees, ...)
  *   m lo hi bias build-id path           one loaded module
@@ -28,7 +29,7 @@
  * end of it; a backslash, a newline or any other byte below 0x20 or equal
  * to 0x7f in it is written as "\\", "\n" or "\xHH".
  *
- * Order: P, X and N come before the first m; every s comes before the
+ * Order: P, X, N and S come before the first m; every s comes before the
  * first b, C, R or K that names it; e is last.  In C, status is libpq's
  * ConnStatusType and xact its PGTransactionStatusType at dump time, flags
  * holds LK_CONN_*; target is "user@host:port/dbname", never a password.  A reader rejects a first line with
@@ -45,6 +46,7 @@
 #define LK_TAG_PROCESS		'P'
 #define LK_TAG_EXE		'X'
 #define LK_TAG_NAME		'N'
+#define LK_TAG_SUPPRESSIONS	'S'
 #define LK_TAG_OPTION		'o'
 #define LK_TAG_COUNTER		'c'
 #define LK_TAG_MODULE		'm'

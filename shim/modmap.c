@@ -7,13 +7,17 @@
  * map a raw address to a file offset under ASLR and check that the file it
  * reads is the one that was loaded (dumpfmt.h, record `m`).  Everything
  * comes from dl_iterate_phdr and the module's own program headers in
- * memory; nothing here allocates.
+ * memory.  The list is collected first (in a thread that may take the
+ * loader's lock) and written later, possibly by the scan's child, which
+ * must not.
  */
 #include <elf.h>
+#include <errno.h>
 #include <link.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "dumpfmt.h"
 #include "modmap.h"
 
@@ -45,16 +49,15 @@ static void lk_module_range(const struct dl_phdr_info *info,
 		r->lo = r->hi = 0;
 }
 
-/* Writes the build-id of the module as hex, or "-" if it has none. */
-static void lk_out_build_id(struct lk_out *o, const struct dl_phdr_info *info)
+/* The module's GNU build-id note, from its PT_NOTE segments in memory. */
+static void lk_find_build_id(const struct dl_phdr_info *info,
+			     struct lk_module *m)
 {
-	static const char hex[] = "0123456789abcdef";
 	const ElfW(Phdr) *ph;
 	const char *p, *end;
 	const ElfW(Nhdr) *nh;
 	size_t step;
 	int i;
-	ElfW(Word) k;
 
 	for (i = 0; i < info->dlpi_phnum; i++) {
 		ph = &info->dlpi_phdr[i];
@@ -71,66 +74,100 @@ static void lk_out_build_id(struct lk_out *o, const struct dl_phdr_info *info)
 			if (nh->n_type == NT_GNU_BUILD_ID &&
 			    nh->n_namesz == 4 &&
 			    memcmp(p + sizeof(*nh), "GNU", 4) == 0) {
-				p += sizeof(*nh) + 4;
-				for (k = 0; k < nh->n_descsz; k++) {
-					lk_out_char(o, hex[(unsigned char)p[k] >> 4]);
-					lk_out_char(o, hex[(unsigned char)p[k] & 15]);
-				}
+				m->build_id = (const unsigned char *)p +
+					      sizeof(*nh) + 4;
+				m->build_id_len = nh->n_descsz;
 				return;
 			}
 			p += step;
 		}
 	}
-	lk_out_char(o, '-');
 }
-
-struct lk_modmap_walk {
-	struct lk_out *o;
-	unsigned long count;
-	int first;
-};
 
 static int lk_modmap_one(struct dl_phdr_info *info, size_t size, void *arg)
 {
-	struct lk_modmap_walk *w = arg;
+	struct lk_modmap *mm = arg;
+	struct lk_module *m;
 	struct lk_range r;
-	char exe[4096];
-	const char *path = info->dlpi_name;
-	ssize_t n;
 
 	(void)size;
 	lk_module_range(info, &r);
-	if (r.lo == r.hi)
+	if (r.lo == r.hi || mm->n == mm->cap)
 		return 0;
-	if (w->first && (!path || !*path)) {
-		/* The main program is reported with an empty name. */
-		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-		exe[n > 0 ? n : 0] = 0;
-		path = exe;
-	}
-	w->first = 0;
-	lk_out_char(w->o, LK_TAG_MODULE);
-	lk_out_char(w->o, ' ');
-	lk_out_hex(w->o, r.lo);
-	lk_out_char(w->o, ' ');
-	lk_out_hex(w->o, r.hi);
-	lk_out_char(w->o, ' ');
-	lk_out_hex(w->o, info->dlpi_addr);
-	lk_out_char(w->o, ' ');
-	lk_out_build_id(w->o, info);
-	lk_out_char(w->o, ' ');
-	lk_out_field(w->o, path ? path : "");
-	lk_out_char(w->o, '\n');
-	w->count++;
+	m = &mm->m[mm->n++];
+	memset(m, 0, sizeof(*m));
+	m->lo = r.lo;
+	m->hi = r.hi;
+	m->bias = info->dlpi_addr;
+	m->path = info->dlpi_name ? info->dlpi_name : "";
+	lk_find_build_id(info, m);
 	return 0;
 }
 
-unsigned long lk_modmap_write(struct lk_out *o)
+static int lk_modmap_count(struct dl_phdr_info *info, size_t size, void *arg)
 {
-	struct lk_modmap_walk w = { o, 0, 1 };
+	(void)info;
+	(void)size;
+	(*(size_t *)arg)++;
+	return 0;
+}
 
-	dl_iterate_phdr(lk_modmap_one, &w);
-	return w.count;
+int lk_modmap_collect(struct lk_modmap *mm)
+{
+	size_t n = 0;
+
+	dl_iterate_phdr(lk_modmap_count, &n);
+	mm->cap = n + 16;	/* room for modules loaded meanwhile */
+	mm->n = 0;
+	mm->m = lk_arena_alloc(mm->cap * sizeof(*mm->m));
+	if (!mm->m)
+		return -ENOMEM;
+	dl_iterate_phdr(lk_modmap_one, mm);
+	return 0;
+}
+
+void lk_modmap_free(struct lk_modmap *mm)
+{
+	lk_arena_free(mm->m, mm->cap * sizeof(*mm->m));
+	memset(mm, 0, sizeof(*mm));
+}
+
+unsigned long lk_modmap_write(struct lk_out *o, const struct lk_modmap *mm)
+{
+	static const char hex[] = "0123456789abcdef";
+	const struct lk_module *m;
+	char exe[4096];
+	ssize_t len;
+	size_t i, k;
+
+	for (i = 0; i < mm->n; i++) {
+		m = &mm->m[i];
+		lk_out_char(o, LK_TAG_MODULE);
+		lk_out_char(o, ' ');
+		lk_out_hex(o, m->lo);
+		lk_out_char(o, ' ');
+		lk_out_hex(o, m->hi);
+		lk_out_char(o, ' ');
+		lk_out_hex(o, m->bias);
+		lk_out_char(o, ' ');
+		for (k = 0; k < m->build_id_len; k++) {
+			lk_out_char(o, hex[m->build_id[k] >> 4]);
+			lk_out_char(o, hex[m->build_id[k] & 15]);
+		}
+		if (!m->build_id_len)
+			lk_out_char(o, '-');
+		lk_out_char(o, ' ');
+		if (i == 0 && !*m->path) {
+			/* The main program is reported with an empty name. */
+			len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+			exe[len > 0 ? len : 0] = 0;
+			lk_out_field(o, exe);
+		} else {
+			lk_out_field(o, m->path);
+		}
+		lk_out_char(o, '\n');
+	}
+	return (unsigned long)mm->n;
 }
 
 struct lk_find {

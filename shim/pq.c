@@ -484,6 +484,15 @@ static int lk_pq_collect_conns_locked(struct lk_pq_snapshot *s, int live)
 	return 0;
 }
 
+void lk_pq_prepare(void)
+{
+	if (lk_conns || lk_results || lk_cancels) {
+		if (lk_pq_accessors())
+			(void)LK_PQ_REAL(lk_pq_fn.result_size,
+					 "PQresultMemorySize");
+	}
+}
+
 int lk_pq_collect(struct lk_pq_snapshot *s, uint32_t nstacks)
 {
 	size_t size = (size_t)nstacks * sizeof(struct lk_pq_group);

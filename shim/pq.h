@@ -48,6 +48,10 @@ struct lk_pq_snapshot {
 	uint32_t nstacks;
 };
 
+/* Finds libpq's accessors now, if libpq objects exist, so that a later
+ * lk_pq_collect needs no dlsym (the scan's child must not call it). */
+void lk_pq_prepare(void);
+
 /* Takes a consistent picture of every tracked object whose stack id is
  * below nstacks.  Returns 0, or -ENOMEM (snapshot empty). */
 int lk_pq_collect(struct lk_pq_snapshot *s, uint32_t nstacks);

@@ -28,7 +28,10 @@
 #include "modmap.h"
 #include "out.h"
 #include "pq.h"
+#include "scan.h"
 #include "shim.h"
+#include "threads.h"
+#include <ucontext.h>
 #include "stack.h"
 #include "table.h"
 
@@ -43,10 +46,12 @@ static void lk_fork_prepare(void)
 	lk_stack_lock_all();
 	lk_table_lock_all();
 	lk_arena_lock_all();
+	lk_threads_lock_all();
 }
 
 static void lk_fork_parent(void)
 {
+	lk_threads_unlock_all();
 	lk_arena_unlock_all();
 	lk_table_unlock_all();
 	lk_stack_unlock_all();
@@ -60,6 +65,7 @@ static void lk_fork_child(void)
 	lk_table_reset_child();
 	lk_stack_reset_child();
 	lk_pq_reset_child();
+	lk_threads_reset_child();
 	lk_dump_reset_child();
 	lk_term_signal = 0;
 	if (lk_state == LK_ON)
@@ -96,21 +102,32 @@ static void lk_summary(const struct lk_dump_totals *t, const char *when)
 		(unsigned long long)t->sites, t->sites == 1 ? "" : "s", path);
 }
 
-void lk_final_dump(int at_exit)
+/*
+ * noinline: the scan covers this thread's stack from this frame up, so
+ * everything the dump itself puts on the stack (deeper frames) stays out,
+ * and the registers the program had are scanned from the saved context.
+ */
+__attribute__((noinline)) void lk_final_dump(int at_exit)
 {
+	struct lk_scan_self self;
 	struct lk_dump_totals t;
+	ucontext_t regs;
 	int r;
 
 	if (__atomic_exchange_n(&lk_final_done, 1, __ATOMIC_ACQ_REL))
 		return;
 	if (lk_state != LK_ON)
 		return;
-	r = lk_dump(LK_REASON_EXIT, &t);
+	getcontext(&regs);
+	self.sp = (uintptr_t)__builtin_frame_address(0);
+	self.regs = &regs;
+	self.regs_size = sizeof(regs);
+	r = lk_dump_final(&self, &t);
 	__atomic_store_n(&lk_state, LK_OFF, __ATOMIC_RELEASE);
 	if (r)
 		return;
 	lk_summary(&t, at_exit ? "at exit" : "when the signal came");
-	if (at_exit && lk_cfg.exitcode && t.blocks)
+	if (at_exit && lk_cfg.exitcode && t.leaked)
 		_exit(lk_cfg.exitcode);
 }
 

@@ -64,12 +64,25 @@ struct lk_dump_totals {
 	uint64_t blocks;	/* live blocks */
 	uint64_t bytes;		/* their bytes */
 	uint64_t sites;		/* distinct stacks they came from */
+	uint64_t leaked;	/* blocks classified direct or indirect */
 };
 
-/* Writes a dump; reason is an LK_REASON_*.  Returns 0 or -errno, and
- * warns once on failure.  Serialized by the dump lock.  `totals`, if not
- * NULL, receives what the dump held. */
+struct lk_scan_self;
+
+/* An unclassified dump, written from this thread; reason is an
+ * LK_REASON_*.  Returns 0 or -errno, and warns once on failure.  Dumps
+ * are serialized.  `totals`, if not NULL, receives what the dump held. */
 int lk_dump(const char *reason, struct lk_dump_totals *totals);
+
+/* The exit dump: classified in the process, the caller's stack scanned
+ * from self->sp up. */
+int lk_dump_final(const struct lk_scan_self *self,
+		  struct lk_dump_totals *totals);
+
+/* A classified dump of the running program, written by a child that
+ * holds a frozen copy of it (falls back to lk_dump if no child can be
+ * made).  Called by the control thread. */
+int lk_dump_live(const char *reason);
 
 /* The final dump, once per process: at exit (at_exit 1) or on a fatal
  * signal.  Stops tracking, prints the summary line, and at exit applies

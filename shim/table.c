@@ -266,24 +266,49 @@ void lk_table_restore(const struct lk_block *b)
 	lk_unlock(&s->lock);
 }
 
-void lk_table_foreach(void (*fn)(const struct lk_block *, void *), void *arg)
+static void lk_shard_foreach(struct lk_shard *s,
+			     void (*fn)(const struct lk_block *, void *),
+			     void *arg)
 {
-	struct lk_shard *s;
 	struct lk_block b;
 	uint64_t i;
+
+	for (i = 0; s->slot && i <= s->mask; i++) {
+		if (!s->slot[i].key)
+			continue;
+		lk_unpack(&s->slot[i], &b);
+		fn(&b, arg);
+	}
+}
+
+void lk_table_foreach(void (*fn)(const struct lk_block *, void *), void *arg)
+{
 	int k;
 
 	for (k = 0; k < LK_SHARDS; k++) {
-		s = &lk_shards[k];
-		lk_lock(&s->lock);
-		for (i = 0; s->slot && i <= s->mask; i++) {
-			if (!s->slot[i].key)
-				continue;
-			lk_unpack(&s->slot[i], &b);
-			fn(&b, arg);
-		}
-		lk_unlock(&s->lock);
+		lk_lock(&lk_shards[k].lock);
+		lk_shard_foreach(&lk_shards[k], fn, arg);
+		lk_unlock(&lk_shards[k].lock);
 	}
+}
+
+void lk_table_foreach_locked(void (*fn)(const struct lk_block *, void *),
+			     void *arg)
+{
+	int k;
+
+	for (k = 0; k < LK_SHARDS; k++)
+		lk_shard_foreach(&lk_shards[k], fn, arg);
+}
+
+uint64_t lk_table_live_locked(void)
+{
+	uint64_t n = 0;
+	int k;
+
+	for (k = 0; k < LK_SHARDS; k++)
+		n += lk_shards[k].count;
+	return n;
 }
 
 void lk_table_counts(struct lk_table_counts *c)

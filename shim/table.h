@@ -45,6 +45,14 @@ void lk_table_restore(const struct lk_block *b);
  * must not call into the table nor allocate through the wrapped malloc. */
 void lk_table_foreach(void (*fn)(const struct lk_block *, void *), void *arg);
 
+/* The same with every shard lock already held by the caller (or in a
+ * child where no other thread exists). */
+void lk_table_foreach_locked(void (*fn)(const struct lk_block *, void *),
+			     void *arg);
+
+/* Live records, with every shard lock held. */
+uint64_t lk_table_live_locked(void);
+
 struct lk_table_counts {
 	uint64_t allocs;	/* blocks recorded since start */
 	uint64_t frees;		/* records removed by free/realloc */
