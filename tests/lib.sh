@@ -90,6 +90,15 @@ check_site() {
 	is "$(site_function "$1" "$2" "$l")" "$4" "$3: in $4"
 }
 
+# kinds_at JSON FILE LINE: the kinds of the entries at that line, sorted.
+kinds_at() {
+	jq -r --arg f "/$2" --argjson l "$3" '
+		[.leaks[] | select(([.stack[] | select(.file != null and
+			(.file | endswith($f)))][0].line) == $l) | .kind]
+		| sort | join(",")
+	' "$1"
+}
+
 # entries_in JSON FILE: report entries with any frame in source FILE.
 entries_in() {
 	jq -r --arg f "/$2" '[.leaks[] | select(any(.stack[];

@@ -21,13 +21,13 @@ is "$(sed -n 2p "$T/s.$pid.1.dump" | cut -d' ' -f4)" signal \
 is "$(sed -n 2p "$T/s.$pid.2.dump" | cut -d' ' -f4)" exit \
 	"the second dump's reason is exit"
 l=$(line_of sleeper.c LEAK:tick)
-"$REPORT" --format json "$T/s.$pid.1.dump" >"$T/1.json"
-"$REPORT" --format json "$T/s.$pid.2.dump" >"$T/2.json"
+"$REPORT" --all --format json "$T/s.$pid.1.dump" >"$T/1.json"
+"$REPORT" --all --format json "$T/s.$pid.2.dump" >"$T/2.json"
 set -- $(site "$T/1.json" sleeper.c "$l")
 ok $([ "$2" -gt 0 ] && [ "$2" -lt 200 ]; echo $?) \
 	"the live dump caught the program mid-way ($2 blocks)"
-is "$(site "$T/2.json" sleeper.c "$l")" "6400 200 1" \
-	"the exit dump has all 200 blocks"
+set -- $(site "$T/2.json" sleeper.c "$l")
+is "$1 $2" "6400 200" "the exit dump has all 200 blocks"
 is "$(jq -r .process.reason "$T/1.json")" signal "JSON reason signal"
 
 # USR2 as the dump signal.

@@ -13,7 +13,7 @@ is "$rc" 5 "forky exits with its child's status 5"
 n=0
 for d in "$T"/f.*.dump; do
 	n=$((n + 1))
-	"$REPORT" --format json "$d" >"$d.json"
+	"$REPORT" --all --format json "$d" >"$d.json"
 done
 is "$n" 2 "two dumps: the parent's and the child's"
 parent=$(grep -l '"reason":"exit"' /dev/null "$T"/f.*.json | head -n 0)
@@ -42,7 +42,7 @@ shim_run x "$EX/forky" child-exec
 is "$rc" 7 "child-exec: the exec'd program's status comes back"
 n=0
 for d in "$T"/x.*.dump; do
-	"$REPORT" --format json "$d" >"$d.json"
+	"$REPORT" --all --format json "$d" >"$d.json"
 	if [ "$(site "$d.json" forky.c "$le")" = "333 1 1" ]; then
 		n=$((n + 1))
 		exec_json=$d.json

@@ -9,7 +9,7 @@ rc=0
 "$LEAKSHIM" -- "$EX/leaky" >out 2>err || rc=$?
 is "$rc" 0 "the program's status (0)"
 is "$(cat out)" "leaky: done" "the program's stdout is untouched"
-grep -q "^Live: 100 bytes in 1 block at leak_malloc ($SRC/examples/leaky.c:$(line_of leaky.c LEAK:malloc))" err
+grep -q "^Direct leak of 100 bytes in 1 block at leak_malloc ($SRC/examples/leaky.c:$(line_of leaky.c LEAK:malloc))" err
 ok $? "the report on stderr names the leak"
 is "$(grep -c '^leakshim: .* live at exit, from' err)" 0 \
 	"no shim summary line (the report says it all)"
@@ -45,7 +45,7 @@ sleep 0.2
 kill -TERM "$p"	# to leakshim: it passes the signal on
 wait "$p"
 is "$?" "$plain" "killed by SIGTERM: leakshim dies the same way ($plain)"
-grep -q "^Live: .* at main ($SRC/examples/sleeper.c:" err
+grep -Eq "^(Direct leak of|Live:) .* at main \($SRC/examples/sleeper.c:" err
 ok $? "and still prints the final report"
 
 rm -f out

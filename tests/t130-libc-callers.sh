@@ -13,7 +13,7 @@ check_site "$T/r.json" libcleak.c LEAK:memstream leak_memstream "25 1"
 check_site "$T/r.json" libcleak.c LEAK:realpath leak_realpath "2 1"
 is "$(jq -r '.leaks | length' "$T/r.json")" 4 "no other site: every FILE was closed"
 "$REPORT" "$(only_dump lc)" >"$T/r.txt"
-grep -q "^Live: 11 bytes in 1 block at leak_asprintf ($SRC/examples/libcleak.c:$(line_of libcleak.c LEAK:asprintf))" "$T/r.txt"
+grep -q "^Direct leak of 11 bytes in 1 block at leak_asprintf ($SRC/examples/libcleak.c:$(line_of libcleak.c LEAK:asprintf))" "$T/r.txt"
 ok $? "the text report's headline names the caller, not libc"
 
 done_testing
