@@ -36,7 +36,7 @@ SHIM_LIBS = -shared -Wl,--no-undefined -Wl,-z,nodelete -lunwind -ldl -lpthread
 
 SHIM_CORE = arena config out stack table track boot real dump dumpfile modmap state pq scan threads
 SHIM_SRCS = $(addprefix shim/,$(addsuffix .c,$(SHIM_CORE))) \
-	shim/shim.c shim/ctl.c shim/preload.c
+	shim/shim.c shim/ctl.c shim/verdict.c shim/preload.c
 SHIM_OBJS = $(SHIM_SRCS:shim/%.c=$(B)/shim/%.o)
 
 REPORT_CORE = parse symbolize report json text util
@@ -85,6 +85,10 @@ $(B)/examples/pool_leak: examples/pool_leak.c
 	$(CC) -std=c11 -D_GNU_SOURCE $(EXAMPLE_CFLAGS) $(PQ_CFLAGS) -o $@ $< \
 		$(PQ_LIBS) -lpthread
 
+$(B)/tests/leakcases: tests/progs/leakcases.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(EXAMPLE_CFLAGS) -o $@ $< -lpthread
+
 $(B)/tests/pqcases: tests/progs/pqcases.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE $(EXAMPLE_CFLAGS) $(PQ_CFLAGS) -o $@ $< \
@@ -96,14 +100,14 @@ $(B)/examples/%: examples/%.cc
 
 # --- unit tests link the module sources directly, no LD_PRELOAD ---
 UNIT_SHIM_OBJS = $(filter-out $(B)/shim/preload.o $(B)/shim/shim.o \
-	$(B)/shim/ctl.o,$(SHIM_OBJS))
+	$(B)/shim/ctl.o $(B)/shim/verdict.o,$(SHIM_OBJS))
 
 $(B)/tests/t_%: tests/unit/t_%.c $(UNIT_SHIM_OBJS) $(REPORT_OBJS) tests/tap.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Ishim -Ireporter -Itests -o $@ $< \
 		$(UNIT_SHIM_OBJS) $(REPORT_OBJS) -lunwind -ldl -lpthread $(REPORT_LIBS)
 
-check: all examples $(UNIT_BINS) $(B)/tests/pqcases
+check: all examples $(UNIT_BINS) $(B)/tests/pqcases $(B)/tests/leakcases
 	B=$(abspath $(B)) prove -f $(UNIT_BINS) tests/t[0-9]*.sh
 
 sanitize:

@@ -127,7 +127,7 @@ __attribute__((noinline)) void lk_final_dump(int at_exit)
 	if (r)
 		return;
 	lk_summary(&t, at_exit ? "at exit" : "when the signal came");
-	if (at_exit && lk_cfg.exitcode && t.leaked)
+	if (at_exit && lk_cfg.exitcode && lk_verdict_leaks(&t, lk_dump_last()))
 		_exit(lk_cfg.exitcode);
 }
 

@@ -89,6 +89,10 @@ int lk_dump_live(const char *reason);
  * `exitcode`. */
 void lk_final_dump(int at_exit);
 
+/* verdict.c: whether the exit dump holds leaks that count for
+ * `exitcode`, suppressions applied. */
+int lk_verdict_leaks(const struct lk_dump_totals *t, const char *dump);
+
 /* In a forked child: the dump lock released, numbering from 1 again. */
 void lk_dump_reset_child(void);
 /* Path of the last dump written, or NULL. */

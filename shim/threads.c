@@ -91,11 +91,13 @@ enum lk_stack_kind lk_threads_kind(uintptr_t lo, uintptr_t hi)
 		if (lk_markers[i].kind == LK_STACK_UNKNOWN ||
 		    lk_markers[i].addr < lo || lk_markers[i].addr >= hi)
 			continue;
-		if (lk_markers[i].kind == LK_STACK_LIVE) {
-			k = LK_STACK_LIVE;	/* live wins over dead */
+		/* Ours wins (the scan must never read its own frames),
+		 * then live (a new thread on a cached stack), then dead. */
+		if (lk_markers[i].kind == LK_STACK_OURS) {
+			k = LK_STACK_OURS;
 			break;
 		}
-		if (k != LK_STACK_OURS)
+		if (k != LK_STACK_LIVE)
 			k = lk_markers[i].kind;
 	}
 	lk_unlock(&lk_threads_lock);
@@ -159,9 +161,11 @@ LK_EXPORT int pthread_create(pthread_t *t, const pthread_attr_t *attr,
 		if (!real)
 			return EAGAIN;
 	}
-	/* The arguments come from the arena: not one of the program's
+	/* The shim's own thread is not registered as the program's.  The
+	 * arguments come from the arena: not one of the program's
 	 * allocations. */
-	if (lk_state != LK_ON || !(a = lk_arena_alloc(sizeof(*a))))
+	if (lk_state != LK_ON || lk_in_shim ||
+	    !(a = lk_arena_alloc(sizeof(*a))))
 		return real(t, attr, fn, arg);
 	a->fn = fn;
 	a->arg = arg;
