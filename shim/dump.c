@@ -224,7 +224,7 @@ static void lk_unlock_everything(void)
 /* The child: the only thread of a frozen copy of the program. */
 static __attribute__((noreturn)) void lk_live_child(struct lk_job *j)
 {
-	struct lk_scan_self self = { 0, NULL, 0 };
+	struct lk_scan_self self = { 0 };
 	struct lk_dump_totals t;
 	int r;
 

@@ -22,8 +22,8 @@
  *  - the stacks of exited threads, and the shim's control thread
  *    (threads.c);
  *  - the dumping thread's frames below the point where it started the
- *    dump, whose locals are the scan's own; its registers are scanned
- *    from a copy instead.
+ *    dump, whose locals are the scan's own (at exit; in a live dump the
+ *    dumping thread is the shim's control thread, left out whole).
  *
  * Marking floods from the roots through reached blocks with an explicit
  * stack.  Then, in address order, each block still unreached becomes a
@@ -461,9 +461,6 @@ static void lk_scan_roots(struct lk_scan *sc, const struct lk_cut *cut,
 {
 	char *line, *nl;
 
-	if (self->regs)
-		lk_scan_root(sc, (uintptr_t)self->regs,
-			     (uintptr_t)self->regs + self->regs_size);
 	for (line = maps; line && *line; line = nl + 1) {
 		nl = strchr(line, '\n');
 		if (!nl)

@@ -36,8 +36,6 @@ void lk_snap_free(struct lk_snap *s);
 /* Where the dumping thread stands, so the scan leaves out its own frames. */
 struct lk_scan_self {
 	uintptr_t sp;		/* scan this thread's stack from here up */
-	const void *regs;	/* its registers, saved by the caller */
-	size_t regs_size;
 };
 
 /* What a scan did, for the dump and for measurements. */
@@ -51,7 +49,7 @@ struct lk_scan_stats {
 /*
  * Classifies every block of s: reachable from the roots (writable private
  * mappings other than malloc's arenas, the shim's memory and the stacks of
- * exited threads; the caller's stack above self->sp; its registers), else
+ * exited threads; the caller's stack above self->sp), else
  * a leak, direct or indirect as valgrind decides them.  Blocks must stay
  * valid during the scan (shard locks held, or a frozen copy); roots are
  * read with process_vm_readv, so a mapping that goes away is skipped, not
