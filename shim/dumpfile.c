@@ -188,6 +188,7 @@ static void lk_write_settings(struct lk_writer *w)
 	if (d->scan_error)
 		lk_kv(w, LK_TAG_COUNTER, "scan_error",
 		      (uint64_t)d->scan_error);
+	lk_kv(w, LK_TAG_COUNTER, "snapshot_usec", d->snap.usec);
 	if (d->classified) {
 		lk_kv(w, LK_TAG_COUNTER, "scan_usec", d->scan.usec);
 		lk_kv(w, LK_TAG_COUNTER, "scan_root_bytes",

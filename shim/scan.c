@@ -100,11 +100,14 @@ void lk_scan_sort(struct lk_sblock *b, struct lk_sblock *tmp, size_t n)
 		memcpy(b, src, n * sizeof(*b));
 }
 
+static uint64_t lk_usec(void);
+
 int lk_snap_take_locked(struct lk_snap *s)
 {
 	struct lk_fill f = { s };
 	struct lk_sblock *tmp;
 	size_t cap = lk_table_live_locked();
+	uint64_t t0 = lk_usec();
 
 	memset(s, 0, sizeof(*s));
 	s->cap = cap ? cap : 1;
@@ -120,6 +123,7 @@ int lk_snap_take_locked(struct lk_snap *s)
 	lk_scan_sort(s->b, tmp, s->n);
 	lk_arena_free(tmp, s->cap * sizeof(*tmp));
 	memset(s->cls, LK_CLASS_LIVE, s->n);
+	s->usec = lk_usec() - t0;
 	return 0;
 }
 

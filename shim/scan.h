@@ -23,6 +23,7 @@ struct lk_snap {
 	char *cls;		/* LK_CLASS_* of each block (arena) */
 	size_t n;
 	size_t cap;		/* entries allocated in b and cls */
+	uint64_t usec;		/* time taken to copy and sort them */
 };
 
 /*

@@ -19,11 +19,13 @@ pg_start() {
 		chown postgres: "$PGT"
 		PG_AS="runuser -u postgres --"
 	fi
-	$PG_AS "$PGBIN/initdb" -D "$PGT/data" -A trust -U test --no-sync \
-		>"$PGT/initdb.log" 2>&1 || { cat "$PGT/initdb.log"; return 1; }
-	$PG_AS "$PGBIN/pg_ctl" -D "$PGT/data" -l "$PGT/server.log" -w \
+	# From /: the postgres user may not enter the caller's directory.
+	(cd / && $PG_AS "$PGBIN/initdb" -D "$PGT/data" -A trust -U test \
+		--no-sync >"$PGT/initdb.log" 2>&1) ||
+		{ cat "$PGT/initdb.log"; return 1; }
+	(cd / && $PG_AS "$PGBIN/pg_ctl" -D "$PGT/data" -l "$PGT/server.log" -w \
 		-o "-k $PGT -c listen_addresses='' -F -c max_connections=${PG_MAX_CONN:-60}" \
-		start >/dev/null || { cat "$PGT/server.log"; return 1; }
+		start >/dev/null) || { cat "$PGT/server.log"; return 1; }
 	PGHOST=$PGT
 	PGUSER=test
 	PGDATABASE=postgres
@@ -33,8 +35,8 @@ pg_start() {
 
 pg_stop() {
 	[ -n "${PGT:-}" ] || return 0
-	$PG_AS "$PGBIN/pg_ctl" -D "$PGT/data" -m immediate -w stop \
-		>/dev/null 2>&1
+	(cd / && $PG_AS "$PGBIN/pg_ctl" -D "$PGT/data" -m immediate -w stop \
+		>/dev/null 2>&1)
 	rm -rf "$PGT"
 	PGT=
 }
