@@ -39,7 +39,7 @@ SHIM_SRCS = $(addprefix shim/,$(addsuffix .c,$(SHIM_CORE))) \
 	shim/shim.c shim/ctl.c shim/verdict.c shim/preload.c
 SHIM_OBJS = $(SHIM_SRCS:shim/%.c=$(B)/shim/%.o)
 
-REPORT_CORE = parse symbolize report json text util
+REPORT_CORE = parse symbolize report suppress json text util
 REPORT_SRCS = $(addprefix reporter/,$(addsuffix .c,$(REPORT_CORE)))
 REPORT_OBJS = $(REPORT_SRCS:reporter/%.c=$(B)/reporter/%.o)
 REPORT_LIBS = -ldw -lelf -lstdc++
@@ -136,7 +136,7 @@ deps:
 	fi
 
 bench: all
-	@sh bench/run.sh
+	@B=$(B) sh bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGLIBDIR)

@@ -8,14 +8,20 @@
  * output is always valid JSON.  Ages and uptime are seconds with one
  * decimal, computed in integers so large values print exactly.
  *
- * Additions to DESIGN.md's object keep its keys, names and order: the
- * summary gains libpq keys after its own, connection entries gain failed,
- * idle_in_transaction, longest_idle_s and backend_pids between its keys,
- * result entries gain bytes and oldest_age_s, and a "cancels" list
- * follows "results".
+ * Additions to DESIGN.md's object keep its keys, names and order:
+ * "classified" (true when the dump's blocks were classified) and, when
+ * the dump says why the scan could not run, "scan_error" (strerror's
+ * text) follow "process"; the summary gains libpq keys after its own,
+ * then suppressed_bytes and suppressed_blocks; connection entries gain
+ * failed, idle_in_transaction, longest_idle_s and backend_pids between
+ * its keys, result entries gain bytes and oldest_age_s; a "cancels" list
+ * follows "results", and a "suppressions" list (every pattern of the
+ * suppression files applied, with what it suppressed first: pattern,
+ * file, blocks, bytes) follows "cancels".
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <string.h>
 #include <time.h>
 
@@ -133,6 +139,26 @@ static void put_process(FILE *out, const struct report *r)
 	fputs("},\n", out);
 }
 
+/* "classified", and "scan_error" when the dump names one. */
+static void put_classified(FILE *out, const struct report *r)
+{
+	char buf[64];
+
+	fprintf(out, "  \"classified\": %s,\n",
+		r->classified ? "true" : "false");
+	if (!r->scan_error)
+		return;
+	fputs("  \"scan_error\": ", out);
+	if (r->scan_error <= INT_MAX) {
+		put_string(out, strerror((int)r->scan_error));
+	} else {
+		snprintf(buf, sizeof(buf), "Unknown error %" PRIu64,
+			 r->scan_error);
+		put_string(out, buf);
+	}
+	fputs(",\n", out);
+}
+
 static void put_summary(FILE *out, const struct report_summary *s)
 {
 	fprintf(out, "  \"summary\": {"
@@ -155,11 +181,14 @@ static void put_summary(FILE *out, const struct report_summary *s)
 		", \"open_cancels\": %" PRIu64
 		", \"connections_opened\": %" PRIu64
 		", \"connections_finished\": %" PRIu64
-		", \"connections_failed\": %" PRIu64 "},\n",
+		", \"connections_failed\": %" PRIu64
+		", \"suppressed_bytes\": %" PRIu64
+		", \"suppressed_blocks\": %" PRIu64 "},\n",
 		s->idle_connections, s->idle_in_transaction,
 		s->failed_connections, s->uncleared_result_bytes,
 		s->open_cancels, s->connections_opened,
-		s->connections_finished, s->connections_failed);
+		s->connections_finished, s->connections_failed,
+		s->suppressed_bytes, s->suppressed_blocks);
 }
 
 /* ", \"stack\": [FRAME, ...]}": the last key of every entry. */
@@ -248,16 +277,39 @@ static void put_list(FILE *out, const char *name, const struct report *r,
 	fputs(sep, out);
 }
 
+/* The last key: the patterns of the suppression files applied. */
+static void put_suppressions(FILE *out, const struct report_supp *s)
+{
+	const struct report_supp_pattern *p;
+	size_t i, n = s ? s->count : 0;
+
+	fputs("  \"suppressions\": [", out);
+	for (i = 0; i < n; i++) {
+		p = &s->patterns[i];
+		fputs(i ? ",\n    {\"pattern\": " : "\n    {\"pattern\": ",
+		      out);
+		put_string(out, p->pattern);
+		fputs(", \"file\": ", out);
+		put_string(out, p->file);
+		fprintf(out, ", \"blocks\": %" PRIu64 ", \"bytes\": %" PRIu64
+			"}", p->blocks, p->bytes);
+	}
+	fputs(n ? "\n  ]\n" : "]\n", out);
+}
+
 int json_write(FILE *out, const struct report *r)
 {
 	fprintf(out, "{\n  \"format\": \"leakshim-report\", \"version\": %d,\n",
 		JSON_REPORT_VERSION);
 	put_process(out, r);
+	put_classified(out, r);
 	put_summary(out, &r->summary);
 	put_list(out, "leaks", r, r->count, put_leak, ",\n");
 	put_list(out, "connections", r, r->nconns, put_conn, ",\n");
 	put_list(out, "results", r, r->nresults, put_result, ",\n");
-	put_list(out, "cancels", r, r->ncancels, put_cancel, "\n}\n");
+	put_list(out, "cancels", r, r->ncancels, put_cancel, ",\n");
+	put_suppressions(out, r->supp);
+	fputs("}\n", out);
 	if (fflush(out) || ferror(out))
 		return errno ? -errno : -EIO;
 	return 0;

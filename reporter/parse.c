@@ -21,8 +21,6 @@
 #include "dumpfmt.h"
 #include "parse.h"
 
-/* Longest token quoted back in a message. */
-#define SHOW_MAX	40
 
 /* Reader state for one buffer. */
 struct parser {
@@ -30,8 +28,8 @@ struct parser {
 	const char *name;	/* file name, for messages */
 	size_t lineno;		/* current line, 1-based */
 	struct util_err *err;	/* where the message goes */
-	bool have_p, have_x, have_n;	/* P, X, N seen (each at most once) */
-	bool have_m;		/* an m record seen: P, X, N are too late */
+	bool have_p, have_x, have_n, have_s;	/* P, X, N, S seen (once) */
+	bool have_m;		/* an m record seen: P, X, N, S are too late */
 	bool ended;		/* the e record seen: nothing may follow */
 };
 
@@ -44,29 +42,6 @@ struct fields {
 };
 
 /* --- messages --- */
-
-/*
- * Copy s[0..len) into buf for a message: printable ASCII as is, anything
- * else as \xHH, cut with "..." after SHOW_MAX bytes.  Returns buf.
- */
-static const char *show(char *buf, size_t bufsize, const char *s, size_t len)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < len && i < SHOW_MAX && o + 8 < bufsize; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 && c < 0x7f)
-			buf[o++] = (char)c;
-		else
-			o += (size_t)snprintf(buf + o, bufsize - o, "\\x%02x",
-					      c);
-	}
-	if (i < len && o + 4 < bufsize)
-		o += (size_t)snprintf(buf + o, bufsize - o, "...");
-	buf[o] = '\0';
-	return buf;
-}
 
 /* Fail with "NAME:LINE: message". */
 static int fail(struct parser *ps, const char *fmt, ...)
@@ -163,7 +138,7 @@ static bool hex_value(const char *s, size_t len, uint64_t *v)
 static int field_num(struct parser *ps, struct fields *f, uint64_t *v,
 		     const char *what, unsigned expect)
 {
-	char buf[SHOW_MAX * 4 + 8];
+	char buf[UTIL_SHOW_BUF];
 	const char *tok;
 	size_t len;
 
@@ -173,7 +148,7 @@ static int field_num(struct parser *ps, struct fields *f, uint64_t *v,
 	if (!hex_value(tok, len, v))
 		return fail(ps, "bad %c record: %s '%s' is not a lower-case "
 			    "hex number of 1 to 16 digits", f->tag, what,
-			    show(buf, sizeof(buf), tok, len));
+			    util_show(buf, sizeof(buf), tok, len));
 	return 0;
 }
 
@@ -263,7 +238,7 @@ static int field_reason(struct parser *ps, struct fields *f)
 	static const char *const reasons[] = {
 		LK_REASON_EXIT, LK_REASON_SIGNAL, LK_REASON_INTERVAL,
 	};
-	char buf[SHOW_MAX * 4 + 8];
+	char buf[UTIL_SHOW_BUF];
 	const char *tok;
 	size_t len, i;
 
@@ -276,7 +251,7 @@ static int field_reason(struct parser *ps, struct fields *f)
 		return 0;
 	}
 	return fail(ps, "bad P record: reason '%s' is not exit, signal or "
-		    "interval", show(buf, sizeof(buf), tok, len));
+		    "interval", util_show(buf, sizeof(buf), tok, len));
 }
 
 /* P pid ppid reason time_ms uptime_ms seq signal */
@@ -307,7 +282,7 @@ static int rec_process(struct parser *ps, struct fields *f)
 	return fields_end(ps, f, 7);
 }
 
-/* X path, N name: once each, before the module map. */
+/* X path, N name, S path: once each, before the module map. */
 static int rec_string(struct parser *ps, struct fields *f, bool *seen,
 		      char **dst, const char *what)
 {
@@ -355,7 +330,7 @@ static int rec_value(struct parser *ps, struct fields *f,
 /* The build-id field of an m record: "-" or lower-case hex bytes. */
 static int field_build_id(struct parser *ps, struct fields *f, char **out)
 {
-	char buf[SHOW_MAX * 4 + 8];
+	char buf[UTIL_SHOW_BUF];
 	const char *tok;
 	size_t len, i;
 
@@ -369,7 +344,7 @@ static int field_build_id(struct parser *ps, struct fields *f, char **out)
 	if (len == 0 || i < len || len % 2 || len > 256)
 		return fail(ps, "bad m record: build-id '%s' is neither '-' "
 			    "nor lower-case hex bytes",
-			    show(buf, sizeof(buf), tok, len));
+			    util_show(buf, sizeof(buf), tok, len));
 	*out = strndup(tok, len);
 	return *out ? 0 : fail_nomem(ps);
 }
@@ -469,7 +444,7 @@ static int rec_stack(struct parser *ps, struct fields *f)
 /* The class field of a b record: one of LK_CLASS_*. */
 static int field_class(struct parser *ps, struct fields *f, char *cls)
 {
-	char buf[SHOW_MAX * 4 + 8];
+	char buf[UTIL_SHOW_BUF];
 	const char *tok;
 	size_t len;
 
@@ -482,7 +457,7 @@ static int field_class(struct parser *ps, struct fields *f, char *cls)
 		return 0;
 	}
 	return fail(ps, "bad b record: class '%s' is not one of l, d, i, r",
-		    show(buf, sizeof(buf), tok, len));
+		    util_show(buf, sizeof(buf), tok, len));
 }
 
 /* The stack a tag record names: it must be defined by an earlier s. */
@@ -634,7 +609,7 @@ static int rec_end(struct parser *ps, struct fields *f)
 /* One line after the first; unknown tags are skipped. */
 static int parse_record(struct parser *ps, const char *line, size_t len)
 {
-	static const char known[] = "PXNocmsbCRKe";
+	static const char known[] = "PXNSocmsbCRKe";
 	struct dump *d = ps->d;
 	struct fields f;
 
@@ -653,6 +628,9 @@ static int parse_record(struct parser *ps, const char *line, size_t len)
 		return rec_string(ps, &f, &ps->have_x, &d->proc.exe, "path");
 	case LK_TAG_NAME:
 		return rec_string(ps, &f, &ps->have_n, &d->proc.name, "name");
+	case LK_TAG_SUPPRESSIONS:
+		return rec_string(ps, &f, &ps->have_s, &d->proc.suppressions,
+				  "path");
 	case LK_TAG_OPTION:
 		return rec_value(ps, &f, &d->options, &d->noptions,
 				 &d->options_cap);
@@ -681,7 +659,7 @@ static int parse_magic(struct parser *ps, const char *line, size_t len)
 {
 	static const char magic[] = LK_DUMP_MAGIC " ";
 	size_t mlen = sizeof(magic) - 1;
-	char want[32], buf[SHOW_MAX * 4 + 8];
+	char want[32], buf[UTIL_SHOW_BUF];
 	int n;
 
 	n = snprintf(want, sizeof(want), "%s%d", magic, LK_DUMP_VERSION);
@@ -692,7 +670,7 @@ static int parse_magic(struct parser *ps, const char *line, size_t len)
 			    "'%s')", want);
 	return fail(ps, "dump version %s is not supported (this leakreport "
 		    "reads version %d)",
-		    show(buf, sizeof(buf), line + mlen, len - mlen),
+		    util_show(buf, sizeof(buf), line + mlen, len - mlen),
 		    LK_DUMP_VERSION);
 }
 
@@ -783,6 +761,7 @@ void parse_free(struct dump *d)
 
 	free(d->proc.exe);
 	free(d->proc.name);
+	free(d->proc.suppressions);
 	free_values(d->options, d->noptions);
 	free_values(d->counters, d->ncounters);
 	for (i = 0; i < d->nmodules; i++) {

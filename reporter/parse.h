@@ -3,7 +3,7 @@
  * parse.h - the in-memory model of one dump, and the reader that builds it.
  *
  * The model mirrors the records of docs/dump-format.md: the process (P, X,
- * N), settings (o) and counters (c) as name/value lists in file order,
+ * N, S), settings (o) and counters (c) as name/value lists in file order,
  * the module map (m) in file order, the interned stacks (s) in a hash
  * table by id, and the block groups (b), the open libpq connections (C),
  * the uncleared results (R) and the cancel handles not freed (K) in file
@@ -26,7 +26,7 @@
 /* Longest line the reader accepts, newline excluded. */
 #define PARSE_LINE_MAX	65536
 
-/* The P, X and N records. */
+/* The P, X, N and S records. */
 struct dump_process {
 	uint64_t pid;		/* the process that wrote the dump */
 	uint64_t ppid;		/* its parent */
@@ -37,6 +37,7 @@ struct dump_process {
 	uint64_t signal;	/* signal that ended the process, or 0 */
 	char *exe;		/* X: executable path, "" if absent */
 	char *name;		/* N: short program name, "" if absent */
+	char *suppressions;	/* S: the shim's suppression file, or NULL */
 };
 
 /* One o or c record: unknown names are kept, for forward compatibility. */

@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * report.c - builds the report model (report.h) from a parsed dump: the
- * summary over every record, then the sorted and cut lists (memory,
+ * suppressed b records first (which needs the symbolized stack of every
+ * one of them, so it happens only when a suppression file is applied),
+ * the summary over every record, then the sorted and cut lists (memory,
  * connections grouped by stack, results, cancel handles), and only then
  * the symbolized stacks of the entries that are kept, so that --top on a
- * large dump symbolizes little.
+ * large dump symbolizes little.  It also reads suppression files and
+ * counts the leaks for `leakreport --leak-count`, which symbolizes
+ * nothing unless a suppression is in effect.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dumpfmt.h"
 #include "report.h"
@@ -25,14 +30,6 @@ static const char *const runtime_libs[] = {
 
 /* Default of the conn_idle setting, in seconds (DESIGN.md). */
 #define CONN_IDLE_DEFAULT	300
-
-/* a + b, stuck at UINT64_MAX: a hostile dump must not wrap the totals. */
-static uint64_t sat_add(uint64_t a, uint64_t b)
-{
-	uint64_t r;
-
-	return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
-}
 
 static enum report_kind kind_of(char cls)
 {
@@ -88,11 +85,11 @@ static void add_group(struct report_summary *sum, const struct dump_group *g)
 		blocks = &sum->reachable_blocks;
 	}
 	if (bytes) {
-		*bytes = sat_add(*bytes, g->bytes);
-		*blocks = sat_add(*blocks, g->blocks);
+		*bytes = util_sat_add(*bytes, g->bytes);
+		*blocks = util_sat_add(*blocks, g->blocks);
 	}
-	sum->live_bytes = sat_add(sum->live_bytes, g->bytes);
-	sum->live_blocks = sat_add(sum->live_blocks, g->blocks);
+	sum->live_bytes = util_sat_add(sum->live_bytes, g->bytes);
+	sum->live_blocks = util_sat_add(sum->live_blocks, g->blocks);
 }
 
 static int cmp_stack_ptr(const void *a, const void *b)
@@ -103,12 +100,18 @@ static int cmp_stack_ptr(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* The number of distinct stacks among the groups. */
+/* Whether b record i of the dump is left out by a suppression. */
+static bool is_suppressed(const struct report *r, size_t i)
+{
+	return r->suppressed && r->suppressed[i];
+}
+
+/* The number of distinct stacks among the groups not suppressed. */
 static int count_sites(struct report *r)
 {
 	const struct dump *d = r->dump;
 	const struct dump_stack **v;
-	size_t i;
+	size_t i, n = 0;
 
 	if (!d->ngroups)
 		return 0;
@@ -116,9 +119,10 @@ static int count_sites(struct report *r)
 	if (!v)
 		return -ENOMEM;
 	for (i = 0; i < d->ngroups; i++)
-		v[i] = d->groups[i].stack;
-	qsort(v, d->ngroups, sizeof(*v), cmp_stack_ptr);
-	for (i = 0; i < d->ngroups; i++)
+		if (!is_suppressed(r, i))
+			v[n++] = d->groups[i].stack;
+	qsort(v, n, sizeof(*v), cmp_stack_ptr);
+	for (i = 0; i < n; i++)
 		r->sites += i == 0 || v[i] != v[i - 1];
 	free(v);
 	return 0;
@@ -167,14 +171,14 @@ static void summarize_pq(struct report *r)
 		sum->idle_in_transaction += conn_in_xact(c);
 	}
 	for (i = 0; i < d->nresults; i++) {
-		sum->uncleared_results = sat_add(sum->uncleared_results,
+		sum->uncleared_results = util_sat_add(sum->uncleared_results,
 						 d->results[i].count);
 		sum->uncleared_result_bytes =
-			sat_add(sum->uncleared_result_bytes,
+			util_sat_add(sum->uncleared_result_bytes,
 				d->results[i].bytes);
 	}
 	for (i = 0; i < d->ncancels; i++)
-		sum->open_cancels = sat_add(sum->open_cancels,
+		sum->open_cancels = util_sat_add(sum->open_cancels,
 					    d->cancels[i].count);
 	sum->connections_opened = parse_counter(d, "conn_opened", 0);
 	sum->connections_finished = parse_counter(d, "conn_finished", 0);
@@ -190,8 +194,18 @@ static int summarize(struct report *r)
 	uint64_t dropped = parse_counter(d, "dropped", 0);
 	size_t i;
 
-	for (i = 0; i < d->ngroups; i++)
-		add_group(&r->summary, &d->groups[i]);
+	for (i = 0; i < d->ngroups; i++) {
+		const struct dump_group *g = &d->groups[i];
+
+		if (!is_suppressed(r, i)) {
+			add_group(&r->summary, g);
+			continue;
+		}
+		r->summary.suppressed_bytes =
+			util_sat_add(r->summary.suppressed_bytes, g->bytes);
+		r->summary.suppressed_blocks =
+			util_sat_add(r->summary.suppressed_blocks, g->blocks);
+	}
 	r->summary.total_allocs = parse_counter(d, "allocs", 0);
 	r->summary.total_frees = parse_counter(d, "frees", 0);
 	/* The e record counts them too; trust the larger figure. */
@@ -235,7 +249,8 @@ static int select_entries(struct report *r, const struct report_options *o)
 	for (i = 0; i < d->ngroups; i++) {
 		enum report_kind kind = kind_of(d->groups[i].cls);
 
-		if (kind == REPORT_REACHABLE && !o->all)
+		if ((kind == REPORT_REACHABLE && !o->all) ||
+		    is_suppressed(r, i))
 			continue;
 		r->entries[r->count].kind = kind;
 		r->entries[r->count++].group = &d->groups[i];
@@ -496,12 +511,126 @@ static int symbolize_all(struct report *r, struct symbolizer *s,
 	return ret;
 }
 
+/* Whether a pattern of s matches stack st; *k is its index. */
+static int supp_check(const struct report_supp *s,
+		      const struct dump_stack *st, struct symbolizer *sym,
+		      size_t *k, struct util_err *err)
+{
+	struct report_stack rs = { 0 };
+	int r;
+
+	r = symbolize_stack(&rs, st, sym, err);
+	if (r == 0)
+		*k = suppress_find(s, &rs);
+	free(rs.frames);
+	return r;
+}
+
+/*
+ * Mark the b records that a pattern of supp suppresses, and count them
+ * toward the first pattern that matches each.  Symbolizes every b record
+ * when supp has a pattern.
+ */
+static int suppress_groups(struct report *r, struct report_supp *supp,
+			   struct symbolizer *s, struct util_err *err)
+{
+	const struct dump *d = r->dump;
+	struct report_supp_pattern *p;
+	size_t i, k;
+	int ret;
+
+	for (k = 0; k < supp->count; k++)
+		supp->patterns[k].blocks = supp->patterns[k].bytes = 0;
+	if (!supp->count || !d->ngroups)
+		return 0;
+	r->suppressed = calloc(d->ngroups, sizeof(*r->suppressed));
+	if (!r->suppressed)
+		return util_fail(err, -ENOMEM, "out of memory");
+	for (i = 0; i < d->ngroups; i++) {
+		ret = supp_check(supp, d->groups[i].stack, s, &k, err);
+		if (ret)
+			return ret;
+		if (k == supp->count)
+			continue;
+		p = &supp->patterns[k];
+		r->suppressed[i] = true;
+		p->blocks = util_sat_add(p->blocks, d->groups[i].blocks);
+		p->bytes = util_sat_add(p->bytes, d->groups[i].bytes);
+	}
+	return 0;
+}
+
+/* --- leak count --- */
+
+bool report_classified(const struct dump *d)
+{
+	return parse_counter(d, "classified", 0) != 0;
+}
+
+static bool is_leak(const struct dump_group *g)
+{
+	return g->cls == LK_CLASS_DIRECT || g->cls == LK_CLASS_INDIRECT;
+}
+
+bool report_leak_count_symbolizes(const struct dump *d,
+				  const struct report_supp *supp)
+{
+	size_t i;
+
+	if (!supp || !supp->count || !report_classified(d))
+		return false;
+	for (i = 0; i < d->ngroups; i++)
+		if (is_leak(&d->groups[i]))
+			return true;
+	return false;
+}
+
+int report_leak_count(const struct dump *d, struct symbolizer *s,
+		      const struct report_supp *supp, uint64_t *blocks,
+		      uint64_t *bytes, struct util_err *err)
+{
+	bool check = report_leak_count_symbolizes(d, supp);
+	size_t i, k;
+	int r;
+
+	*blocks = *bytes = 0;
+	if (!report_classified(d))
+		return 0;
+	for (i = 0; i < d->ngroups; i++) {
+		const struct dump_group *g = &d->groups[i];
+
+		if (!is_leak(g))
+			continue;
+		if (check) {
+			r = supp_check(supp, g->stack, s, &k, err);
+			if (r)
+				return r;
+			if (k < supp->count)
+				continue;
+		}
+		*blocks = util_sat_add(*blocks, g->blocks);
+		*bytes = util_sat_add(*bytes, g->bytes);
+	}
+	return 0;
+}
+
+
 int report_build(struct report *r, const struct dump *d,
 		 struct symbolizer *s, const struct report_options *o,
 		 struct util_err *err)
 {
+	int ret;
+
 	memset(r, 0, sizeof(*r));
 	r->dump = d;
+	r->classified = report_classified(d);
+	r->scan_error = parse_counter(d, "scan_error", 0);
+	if (o->supp && o->supp->nfiles) {
+		r->supp = o->supp;
+		ret = suppress_groups(r, o->supp, s, err);
+		if (ret)
+			return ret;
+	}
 	if (summarize(r) || select_entries(r, o) || select_conns(r, o) ||
 	    select_pq(&r->results, &r->nresults, d->results, d->nresults, o) ||
 	    select_pq(&r->cancels, &r->ncancels, d->cancels, d->ncancels, o))
@@ -527,6 +656,7 @@ void report_free(struct report *r)
 	for (i = 0; i < r->count; i++)
 		free(r->entries[i].st.frames);
 	free(r->entries);
+	free(r->suppressed);
 	for (i = 0; i < r->nconns; i++) {
 		free(r->conns[i].st.frames);
 		free(r->conns[i].targets);

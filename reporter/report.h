@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * report.h - the report model that every output format writes.
+ * report.h - the report model that every output format writes, and the
+ * suppressions that take entries out of it.
  *
  * A report has four lists, each entry with its stack symbolized and the
  * frame that names its "site": the first frame outside the C and C++
@@ -16,8 +17,15 @@
  *  - results, cancels: one per R or K record (PGresults never cleared,
  *    PGcancel handles never freed), most first.
  *
+ * Suppressions follow LeakSanitizer: files of "leak:PATTERN" lines.  A b
+ * record is suppressed when a pattern matches the function, the source
+ * file or the module of any frame of its stack; it then leaves the
+ * entries and the summary's sums, and counts toward the first pattern (in
+ * the order the files were loaded, then file order) that matches it.
+ *
  * --top N keeps the first N of each list.  The summary counts every record
- * of the dump whatever the options filter out.
+ * of the dump whatever the options filter out, except suppressed blocks,
+ * which it counts apart.
  */
 #ifndef LK_REPORTER_REPORT_H
 #define LK_REPORTER_REPORT_H
@@ -28,6 +36,7 @@
 
 #include "parse.h"
 #include "symbolize.h"
+#include "suppress.h"
 #include "util.h"
 
 /* The kind of an entry, in the order the list shows them. */
@@ -38,11 +47,14 @@ enum report_kind {
 	REPORT_REACHABLE,	/* class r: still referenced */
 };
 
+
 /* What the user asked for. */
 struct report_options {
 	bool all;		/* --all: list reachable blocks too */
 	size_t top;		/* --top N: N entries per list; 0: all */
 	bool no_addresses;	/* --no-addresses: text omits pcs, offsets */
+	struct report_supp *supp;	/* suppressions, or NULL for none;
+					   report_build fills their counts */
 };
 
 /* Most backend pids listed for one connection entry (the smallest). */
@@ -64,6 +76,8 @@ struct report_summary {
 	/* the counters conn_opened, conn_finished, conn_failed */
 	uint64_t connections_opened, connections_finished;
 	uint64_t connections_failed;
+	/* b records left out by a suppression, every class */
+	uint64_t suppressed_bytes, suppressed_blocks;
 };
 
 /* A symbolized stack and the frame that names its site. */
@@ -120,6 +134,14 @@ struct report {
 					   unused for this long */
 	bool libpq;			/* the dump shows libpq activity: a
 					   C, R or K record, or conn_opened */
+	bool classified;		/* counter classified is not 0: the b
+					   records carry d, i and r */
+	uint64_t scan_error;		/* counter scan_error: the errno that
+					   kept the scan from running, or 0 */
+	const struct report_supp *supp;	/* the options' suppressions, or
+					   NULL when no file was applied */
+	bool *suppressed;		/* per b record of the dump, or NULL
+					   when nothing is suppressed */
 };
 
 /*
@@ -139,5 +161,28 @@ const char *report_kind_name(enum report_kind kind);
 
 /* The program's short name: N, else the basename of X, else "?". */
 const char *report_program(const struct report *r);
+
+/* Whether d's blocks were classified (its counter classified is not 0). */
+bool report_classified(const struct dump *d);
+
+/*
+ * The blocks and bytes of d's direct and indirect leaks that no pattern
+ * of supp suppresses (0 and 0 for an unclassified dump).  s is used, and
+ * may only be NULL, when supp has no pattern or d no direct or indirect
+ * b record: only a suppression needs symbols.  Returns 0, or a negative
+ * errno with err filled.
+ */
+int report_leak_count(const struct dump *d, struct symbolizer *s,
+		      const struct report_supp *supp, uint64_t *blocks,
+		      uint64_t *bytes, struct util_err *err);
+
+/* Whether counting d's leaks against supp needs a symbolizer. */
+bool report_leak_count_symbolizes(const struct dump *d,
+				  const struct report_supp *supp);
+
+/* --- suppressions --- */
+
+
+
 
 #endif

@@ -3,8 +3,9 @@
  * text.c - the text report.  Its layout is a contract with people and with
  * golden test files:
  *
- *   leakshim: PROGRAM (pid N): [LIBPQ; ]B blocks, S bytes live at exit
- *   after T s
+ *   leakshim: PROGRAM (pid N): [LIBPQ; ]MEMORY at exit after T s
+ *   [leakshim: note: blocks were not classified (the scan could not run:
+ *   STRERROR); every block is listed as live]
  *   [leakshim: warning: N allocations were not tracked ...]
  *
  *   Open connections: N at FUNCTION (FILE:LINE), oldest T s[; I idle over
@@ -20,26 +21,43 @@
  *       #1 0xPC in FUNCTION (MODULE+0xOFFSET)
  *       #2 0xPC in ??
  *
- *   SUMMARY: leakshim: S bytes live in B blocks from N sites (A allocations,
- *   F frees)[; libpq: C connections open (O opened, E finished, X failed),
- *   R results not cleared, K cancel handles not freed].
+ *   [Suppressions used:
+ *     blocks      bytes pattern
+ *          1        100 leak_malloc]
+ *
+ *   SUMMARY: leakshim: MEMORY-SUMMARY[, S bytes in B blocks suppressed]
+ *   (A allocations, F frees)[; libpq: C connections open (O opened, E
+ *   finished, X failed), R results not cleared, K cancel handles not
+ *   freed].
  *
  * (the headline, each entry's first line and the SUMMARY are one line
- * each).  LIBPQ reads "C libpq connections open (I idle over S s, X idle
- * in a transaction), F failed connects never finished, R results not
- * cleared, K cancel handles not freed"; it and the SUMMARY's libpq part
- * are there only when the dump shows libpq activity, and parts that are
- * zero are left out (except the count of open connections).  libpq
- * entries come first, as an on-call engineer reads them first: a
- * connection entry whose connections all failed reads "Failed connects
- * never finished: N at ...".  Memory entries start with "Direct leak of",
- * "Indirect leak of", "Live:" or "Reachable:"; "leakshim: no leaks found"
- * stands for empty lists.  Names and paths come from the dump and from
- * debug information, so control bytes in them are printed as \xHH and
+ * each).  When the dump is classified, MEMORY reads "S bytes leaked in B
+ * blocks (D direct, I indirect); S bytes in B blocks still reachable;"
+ * ("no leaks" when no block leaked, the reachable part only when a block
+ * is reachable) and MEMORY-SUMMARY "S bytes leaked in B blocks (D direct,
+ * I indirect), S bytes reachable in B blocks"; otherwise they read "B
+ * blocks, S bytes live" and "S bytes live in B blocks from N sites".
+ * The note is there when the dump is not classified because the scan
+ * failed (counter scan_error).  The suppressions table, which lists
+ * every pattern with what it suppressed first, and the "suppressed" part
+ * are there when a suppression file was applied.  LIBPQ reads "C libpq
+ * connections open (I idle over S s, X idle in a transaction), F failed
+ * connects never finished, R results not cleared, K cancel handles not
+ * freed"; it and the SUMMARY's libpq part are there only when the dump
+ * shows libpq activity, and parts that are zero are left out (except the
+ * count of open connections).  libpq entries come first, as an on-call
+ * engineer reads them first: a connection entry whose connections all
+ * failed reads "Failed connects never finished: N at ...".  Memory
+ * entries start with "Direct leak of", "Indirect leak of", "Live:" or
+ * "Reachable:"; "leakshim: no leaks found" stands for empty lists.
+ * Names and paths come from the dump, from debug information and from
+ * suppression files, so control bytes in them are printed as \xHH and
  * cannot break the layout or reach the terminal.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <string.h>
 
 #include "text.h"
 
@@ -261,6 +279,53 @@ static void put_headline_pq(FILE *out, const struct report *r)
 	fputs("; ", out);
 }
 
+/* Classified: "9473 bytes leaked in 11 blocks (7 direct, 4 indirect)". */
+static void put_leaked(FILE *out, const struct report_summary *s)
+{
+	put_count(out, util_sat_add(s->leaked_bytes, s->indirect_bytes),
+		  "byte");
+	fputs(" leaked in ", out);
+	put_count(out, util_sat_add(s->leaked_blocks, s->indirect_blocks),
+		  "block");
+	fprintf(out, " (%" PRIu64 " direct, %" PRIu64 " indirect)",
+		s->leaked_blocks, s->indirect_blocks);
+}
+
+/* The headline's memory figures, up to and including "; " or " ". */
+static void put_headline_memory(FILE *out, const struct report *r)
+{
+	const struct report_summary *s = &r->summary;
+
+	if (!r->classified) {
+		put_count(out, s->live_blocks, "block");
+		fputs(", ", out);
+		put_count(out, s->live_bytes, "byte");
+		fputs(" live ", out);
+		return;
+	}
+	if (s->leaked_blocks || s->indirect_blocks)
+		put_leaked(out, s);
+	else
+		fputs("no leaks", out);
+	if (s->reachable_blocks) {
+		fputs("; ", out);
+		put_count(out, s->reachable_bytes, "byte");
+		fputs(" in ", out);
+		put_count(out, s->reachable_blocks, "block");
+		fputs(" still reachable", out);
+	}
+	fputs("; ", out);
+}
+
+/* The reason the scan could not run, as strerror(3) says it. */
+static void put_scan_error(FILE *out, uint64_t e)
+{
+	if (e <= INT_MAX)
+		put_text(out, strerror((int)e));
+	else
+		fprintf(out, "Unknown error %" PRIu64, e);
+}
+
 static void put_headline(FILE *out, const struct report *r)
 {
 	const struct dump_process *p = &r->dump->proc;
@@ -273,18 +338,36 @@ static void put_headline(FILE *out, const struct report *r)
 	fprintf(out, " (pid %" PRIu64 "): ", p->pid);
 	if (r->libpq)
 		put_headline_pq(out, r);
-	put_count(out, r->summary.live_blocks, "block");
-	fputs(", ", out);
-	put_count(out, r->summary.live_bytes, "byte");
-	fprintf(out, " live %s after ", when);
+	put_headline_memory(out, r);
+	fprintf(out, "%s after ", when);
 	put_seconds(out, p->uptime_ms);
 	putc('\n', out);
+	if (!r->classified && r->scan_error) {
+		fputs("leakshim: note: blocks were not classified (the scan "
+		      "could not run: ", out);
+		put_scan_error(out, r->scan_error);
+		fputs("); every block is listed as live\n", out);
+	}
 	if (r->dropped) {
 		fputs("leakshim: warning: ", out);
 		put_count(out, r->dropped, "allocation");
 		fprintf(out, " %s not tracked (tracker out of memory); "
 			"figures are lower bounds\n",
 			r->dropped == 1 ? "was" : "were");
+	}
+}
+
+/* The patterns of the suppression files applied, and what they took. */
+static void put_suppressions(FILE *out, const struct report_supp *s)
+{
+	size_t i;
+
+	fputs("\nSuppressions used:\n  blocks      bytes pattern\n", out);
+	for (i = 0; i < s->count; i++) {
+		fprintf(out, "%8" PRIu64 " %10" PRIu64 " ",
+			s->patterns[i].blocks, s->patterns[i].bytes);
+		put_text(out, s->patterns[i].pattern);
+		putc('\n', out);
 	}
 }
 
@@ -300,14 +383,37 @@ static void put_summary_pq(FILE *out, const struct report_summary *s)
 	put_part(out, s->open_cancels, "cancel handle", " not freed");
 }
 
+/* The SUMMARY's memory figures, before its parenthesis. */
+static void put_summary_memory(FILE *out, const struct report *r)
+{
+	const struct report_summary *s = &r->summary;
+
+	if (r->classified) {
+		put_leaked(out, s);
+		fputs(", ", out);
+		put_count(out, s->reachable_bytes, "byte");
+		fputs(" reachable in ", out);
+		put_count(out, s->reachable_blocks, "block");
+	} else {
+		put_count(out, s->live_bytes, "byte");
+		fputs(" live in ", out);
+		put_count(out, s->live_blocks, "block");
+		fputs(" from ", out);
+		put_count(out, r->sites, "site");
+	}
+	if (r->supp) {
+		fputs(", ", out);
+		put_count(out, s->suppressed_bytes, "byte");
+		fputs(" in ", out);
+		put_count(out, s->suppressed_blocks, "block");
+		fputs(" suppressed", out);
+	}
+}
+
 static void put_summary(FILE *out, const struct report *r)
 {
 	fputs("SUMMARY: leakshim: ", out);
-	put_count(out, r->summary.live_bytes, "byte");
-	fputs(" live in ", out);
-	put_count(out, r->summary.live_blocks, "block");
-	fputs(" from ", out);
-	put_count(out, r->sites, "site");
+	put_summary_memory(out, r);
 	fputs(" (", out);
 	put_count(out, r->summary.total_allocs, "allocation");
 	fputs(", ", out);
@@ -351,6 +457,8 @@ int text_write(FILE *out, const struct report *r,
 	}
 	if (!r->count && !r->nconns && !r->nresults && !r->ncancels)
 		fputs("\nleakshim: no leaks found\n", out);
+	if (r->supp)
+		put_suppressions(out, r->supp);
 	putc('\n', out);
 	put_summary(out, r);
 	if (fflush(out) || ferror(out))

@@ -113,6 +113,32 @@ out_close:
 	return r;
 }
 
+const char *util_show(char *buf, size_t bufsize, const char *s, size_t len)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len && i < UTIL_SHOW_MAX && o + 8 < bufsize; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c < 0x7f)
+			buf[o++] = (char)c;
+		else
+			o += (size_t)snprintf(buf + o, bufsize - o, "\\x%02x",
+					      c);
+	}
+	if (i < len && o + 4 < bufsize)
+		o += (size_t)snprintf(buf + o, bufsize - o, "...");
+	buf[o] = '\0';
+	return buf;
+}
+
+uint64_t util_sat_add(uint64_t a, uint64_t b)
+{
+	uint64_t r;
+
+	return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
 uint64_t util_ms_to_tenths(uint64_t ms)
 {
 	return ms / 100 + (ms % 100 >= 50);

@@ -61,6 +61,19 @@ int util_grow(void *array, size_t *cap, size_t need, size_t elsize);
 int util_read_file(const char *path, char **data, size_t *size,
 		   struct util_err *err);
 
+/* Longest piece of input util_show quotes, and the buffer it needs. */
+#define UTIL_SHOW_MAX	40
+#define UTIL_SHOW_BUF	(UTIL_SHOW_MAX * 4 + 8)
+
+/*
+ * Copy s[0..len) into buf for a message: printable ASCII as is, anything
+ * else as \xHH, cut with "..." after UTIL_SHOW_MAX bytes.  Returns buf.
+ */
+const char *util_show(char *buf, size_t bufsize, const char *s, size_t len);
+
+/* a + b, stuck at UINT64_MAX: a hostile dump must not wrap the totals. */
+uint64_t util_sat_add(uint64_t a, uint64_t b);
+
 /* Round milliseconds to tenths of a second, without overflow. */
 uint64_t util_ms_to_tenths(uint64_t ms);
 

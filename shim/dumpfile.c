@@ -161,8 +161,15 @@ static void lk_write_head(struct lk_writer *w)
 	lk_rec(w, LK_TAG_NAME);
 	lk_field(w, program_invocation_short_name);
 	if (lk_cfg.suppressions[0]) {
+		/* Absolute, so leakreport finds it from any directory. */
 		lk_rec(w, LK_TAG_SUPPRESSIONS);
-		lk_field(w, lk_cfg.suppressions);
+		lk_out_char(&w->out, ' ');
+		if (lk_cfg.suppressions[0] != '/' && lk_cwd[0]) {
+			lk_out_field(&w->out, lk_cwd);
+			lk_out_char(&w->out, '/');
+		}
+		lk_out_field(&w->out, lk_cfg.suppressions);
+		lk_out_char(&w->out, '\n');
 	}
 }
 

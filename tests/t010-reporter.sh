@@ -205,10 +205,12 @@ jq_ok "json: summary counts every group" "$J" '.summary == {
 	"idle_connections": 0, "idle_in_transaction": 0,
 	"failed_connections": 0, "uncleared_result_bytes": 0,
 	"open_cancels": 0, "connections_opened": 0,
-	"connections_finished": 0, "connections_failed": 0}'
+	"connections_finished": 0, "connections_failed": 0,
+	"suppressed_bytes": 0, "suppressed_blocks": 0}'
 jq_ok "json: keys in DESIGN.md order" "$J" '
-	(keys_unsorted == ["format", "version", "process", "summary", "leaks",
-			   "connections", "results", "cancels"]) and
+	(keys_unsorted == ["format", "version", "process", "classified",
+			   "summary", "leaks", "connections", "results",
+			   "cancels", "suppressions"]) and
 	(.summary | keys_unsorted[:12] == ["leaked_bytes", "leaked_blocks",
 		"indirect_bytes", "indirect_blocks", "reachable_bytes",
 		"reachable_blocks", "live_bytes", "live_blocks", "total_allocs",
@@ -255,6 +257,9 @@ jq_ok "json: pc in no module" "$J" '
 		"inlined": false}'
 jq_ok "json: connections, results and cancels empty" "$J" '
 	.connections == [] and .results == [] and .cancels == []'
+jq_ok "json: no classified counter: not classified, no suppressions" "$J" '
+	.classified == false and .suppressions == [] and
+	has("scan_error") == false'
 ok_if "json: one warning per missing module" test "$(grep -c \
 	'^leakreport: warning: cannot open /nonexistent/libgone.so: No such file or directory; its frames are not symbolized$' \
 	"$T/a.err")" -eq 1
@@ -350,7 +355,7 @@ ok_if "a changed build-id is reported once" test "$(grep -c \
 
 "$LR" --help >"$T/help" 2>&1
 ok_if "--help: exit 0, usage on stdout" grep -q '^usage: leakreport' "$T/help"
-for args in "--format pprof" "--format sarif" "--suppressions x" \
+for args in "--format pprof" "--format sarif" "--suppressions" \
 	"--older-than 5" "diff" "trend" "--bogus" "--top x" "--format xml" \
 	"--top"; do
 	# shellcheck disable=SC2086
@@ -365,6 +370,10 @@ ok_if "no DUMP: exit 2, usage on stderr" test $? -eq 2 -a \
 "$LR" --format pprof "$T/a.dump" 2>"$T/usage.err"
 ok_if "not implemented formats say so" grep -qx \
 	"leakreport: --format pprof is not implemented yet" "$T/usage.err"
+"$LR" --suppressions "$T/none.supp" "$T/a.dump" >/dev/null 2>"$T/usage.err"
+ok_if "--suppressions is implemented: a missing file is an error" test \
+	$? -eq 2 -a "$(cat "$T/usage.err")" = \
+	"leakreport: $T/none.supp: No such file or directory"
 
 # --- bad input ---
 

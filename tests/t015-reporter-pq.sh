@@ -249,8 +249,9 @@ mkdump "$T/b.body" "$T/b.dump"
 is "$?" 0 "json: exit 0"
 J=$T/a.json
 jq_is "json: top-level keys, cancels after results" "$J" '
-	keys_unsorted == ["format", "version", "process", "summary", "leaks",
-			  "connections", "results", "cancels"]'
+	keys_unsorted == ["format", "version", "process", "classified",
+			  "summary", "leaks", "connections", "results",
+			  "cancels", "suppressions"]'
 jq_is "json: summary keys: DESIGN.md's, then the additions in order" "$J" '
 	.summary | keys_unsorted == ["leaked_bytes", "leaked_blocks",
 		"indirect_bytes", "indirect_blocks", "reachable_bytes",
@@ -259,7 +260,7 @@ jq_is "json: summary keys: DESIGN.md's, then the additions in order" "$J" '
 		"uncleared_results", "idle_connections", "idle_in_transaction",
 		"failed_connections", "uncleared_result_bytes", "open_cancels",
 		"connections_opened", "connections_finished",
-		"connections_failed"]'
+		"connections_failed", "suppressed_bytes", "suppressed_blocks"]'
 jq_is "json: summary libpq figures (conn_idle 60)" "$J" '
 	.summary | .open_connections == 9 and .idle_connections == 2 and
 	.idle_in_transaction == 2 and .failed_connections == 4 and
@@ -559,7 +560,7 @@ jq_is "no libpq: DESIGN.md's summary keys and values" "$T/plain.json" '
 		"live_blocks": 3, "total_allocs": 3, "total_frees": 1,
 		"open_connections": 0, "uncleared_results": 0}'
 jq_is "no libpq: added summary keys are 0" "$T/plain.json" '
-	[.summary | to_entries[12:][].value] == [0, 0, 0, 0, 0, 0, 0, 0]'
+	[.summary | to_entries[12:][].value] == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]'
 jq_is "no libpq: connections, results, cancels empty" "$T/plain.json" '
 	.connections == [] and .results == [] and .cancels == []'
 "$REPORT" --no-addresses "$T/plain.dump" >"$T/plain.txt" 2>/dev/null

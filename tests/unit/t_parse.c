@@ -2,7 +2,8 @@
 /*
  * t_parse.c - unit tests of the dump reader (reporter/parse.c): a valid
  * dump becomes the exact model, escapes decode, unknown records are
- * skipped, the libpq records (C, R, K) land in the model, and every kind
+ * skipped, the suppression file (S) and the libpq records (C, R, K) land
+ * in the model, and every kind
  * of damage is rejected with a message that names the file and the line,
  * without crashing (run it under ASan too).
  */
@@ -22,6 +23,7 @@ static const char valid[] =
 	"P 1c8f 1c80 signal 19c6a0e7f10 1f4 3 f\n"
 	"X /home/me/my prog\n"
 	"N my\\x01prog\n"
+	"S /etc/leak supp\\\\x.supp\n"
 	"o depth 20\n"
 	"o future_setting ffffffffffffffff\n"
 	"c allocs 9\n"
@@ -38,7 +40,7 @@ static const char valid[] =
 	"b ffffffff d 1 10 0\n"
 	"b 2 r 1 1 1\n"
 	"Q\n"
-	"e 13 5\n";
+	"e 14 5\n";
 
 static int parse_str(struct dump *d, const char *s, struct util_err *err)
 {
@@ -60,6 +62,8 @@ static void test_process(const struct dump *d)
 	is_int(d->proc.signal, 15, "signal");
 	is_str(d->proc.exe, "/home/me/my prog", "exe keeps its space");
 	is_str(d->proc.name, "my\x01prog", "name: \\x01 decodes");
+	is_str(d->proc.suppressions, "/etc/leak supp\\x.supp",
+	       "S: suppression file, spaces kept, \\\\ decodes");
 }
 
 static void test_values(const struct dump *d)
@@ -114,7 +118,7 @@ static void test_groups(const struct dump *d)
 	ok(g[1].stack->id == 0xffffffff && g[1].cls == 'd' &&
 	   g[1].bytes == 16, "group 2 values");
 	ok(g[2].cls == 'r', "group 3 class");
-	is_int(d->records, 19, "e records");
+	is_int(d->records, 20, "e records");
 	is_int(d->dropped, 5, "e dropped");
 }
 
@@ -205,6 +209,7 @@ static void test_valid_pq(void)
 	test_pq_groups(&d);
 	is_int(parse_option(&d, "conn_idle", 300), 60, "option conn_idle");
 	is_int(parse_counter(&d, "conn_opened", 0), 40, "counter conn_opened");
+	ok(d.proc.suppressions == NULL, "no S record: no suppression file");
 	parse_free(&d);
 	ok(d.conns == NULL && d.results == NULL && d.cancels == NULL,
 	   "parse_free zeroes the libpq lists");
@@ -263,6 +268,15 @@ static const struct bad_case bad_cases[] = {
 	  3, "after the module map" },
 	{ "X after m", HEAD "m 1 2 0 - /x\nX /y\n", 4,
 	  "after the module map" },
+	{ "second S", HEAD "S /a.supp\nN x\nS /b.supp\n", 5,
+	  "second S record" },
+	{ "S after m", HEAD "m 1 2 0 - /x\nS /a.supp\n", 4,
+	  "S record after the module map" },
+	{ "S: bad escape", HEAD "S /a\\qb\n", 3,
+	  "bad S record: path has a bad escape" },
+	{ "S: raw control byte", HEAD "S /a\tb\n", 3,
+	  "bad S record: path has control byte 0x09" },
+	{ "S: no space after tag", HEAD "S\n", 3, "no space after the tag" },
 	{ "unknown reason", "leakshim-dump 1\nP 1 0 crash 0 0 0 0\n", 2,
 	  "reason 'crash'" },
 	{ "unknown class", HEAD "s 1 1 5\nb 1 x 1 1 1\n", 4, "class 'x'" },
