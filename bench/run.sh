@@ -10,6 +10,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/leakshim-bench.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 cc -O2 -o "$T/scan1m" scan1m.c
 cc -O2 -o "$T/pause" pause.c
+cc -O2 -o "$T/forkbase" forkbase.c
 
 hexms() {	# COUNTER DUMP: a dump counter in microseconds, as ms
 	v=$(sed -n "s/^c $1 //p" "$2")
@@ -30,3 +31,4 @@ for i in 1 2 3; do
 	LD_PRELOAD="$B/libleakshim.so" \
 		LEAKSHIM_OPTIONS="path=$T/p.%p.%n.dump:summary=0" "$T/pause" 1024
 done
+"$T/forkbase" 1024
