@@ -32,11 +32,20 @@ static const char lk_class_letter[LK_NCLASS] = {
 	LK_CLASS_LIVE, LK_CLASS_DIRECT, LK_CLASS_INDIRECT, LK_CLASS_REACHABLE,
 };
 
+static const uint32_t lk_ages[LK_NAGES] = LK_AGE_THRESHOLDS;
+
 /* Totals of one stack in one class. */
 struct lk_agg {
 	uint64_t blocks;
 	uint64_t bytes;
 	uint32_t oldest;	/* smallest birth seen */
+	uint32_t age_slot;	/* 1 + index into the writer's `ages`, or 0 */
+};
+
+/* Blocks and bytes older than each threshold, for one stack and class. */
+struct lk_ages {
+	uint64_t blocks[LK_NAGES];
+	uint64_t bytes[LK_NAGES];
 };
 
 /* The writer's working state. */
@@ -48,6 +57,8 @@ struct lk_writer {
 	uint32_t n;			/* stack ids 0..n-1 */
 	struct lk_agg *agg;		/* [n][LK_NCLASS] */
 	unsigned char *need;		/* [n]: write this stack */
+	struct lk_ages *ages;		/* one per non-empty agg, or NULL */
+	size_t nages;
 };
 
 static int lk_class_index(char c)
@@ -60,14 +71,70 @@ static int lk_class_index(char c)
 	return 0;
 }
 
+/*
+ * Births are whole seconds of lk_now: a block born in second b was made in
+ * [b, b + 1).  Ages shown take the middle of that second; the age
+ * thresholds count a block only once it is surely that old.
+ */
 static uint64_t lk_age_ms(uint64_t up, uint32_t birth)
 {
-	uint64_t born = (uint64_t)birth * 1000;
+	uint64_t born = (uint64_t)birth * 1000 + 500;
+
+	return up > born ? up - born : 0;
+}
+
+static uint64_t lk_age_min_ms(uint64_t up, uint32_t birth)
+{
+	uint64_t born = ((uint64_t)birth + 1) * 1000;
 
 	return up > born ? up - born : 0;
 }
 
 /* --- gathering --- */
+
+/*
+ * Second pass: how many blocks of each stack and class are older than
+ * each threshold.  The counters exist only for the stack-class pairs that
+ * hold blocks, so they cost per site, not per block.  Without memory for
+ * them the dump just has no a records.
+ */
+static void lk_add_ages(struct lk_writer *w)
+{
+	const struct lk_snap *s = &w->d->snap;
+	size_t i, n = (size_t)w->n * LK_NCLASS, used = 0;
+	struct lk_agg *a;
+	struct lk_ages *g;
+	uint64_t age;
+	int k;
+
+	for (i = 0; i < n; i++)
+		if (w->agg[i].blocks &&
+		    lk_age_min_ms(w->up, w->agg[i].oldest) >= 1000ull * lk_ages[0])
+			w->agg[i].age_slot = (uint32_t)++used;
+	if (!used)
+		return;
+	w->ages = lk_arena_alloc(used * sizeof(*w->ages));
+	if (!w->ages) {
+		for (i = 0; i < n; i++)
+			w->agg[i].age_slot = 0;
+		return;
+	}
+	w->nages = used;
+	for (i = 0; i < s->n; i++) {
+		if (s->b[i].stack >= w->n)
+			continue;
+		a = &w->agg[(size_t)s->b[i].stack * LK_NCLASS +
+			    lk_class_index(s->cls[i])];
+		if (!a->age_slot)
+			continue;
+		g = &w->ages[a->age_slot - 1];
+		age = lk_age_min_ms(w->up, s->b[i].birth) / 1000;
+		for (k = 0; k < LK_NAGES && age >= lk_ages[k]; k++) {
+			g->blocks[k]++;
+			g->bytes[k] += s->b[i].size;
+		}
+	}
+}
 
 static void lk_add_up(struct lk_writer *w, struct lk_dump_totals *t)
 {
@@ -94,6 +161,7 @@ static void lk_add_up(struct lk_writer *w, struct lk_dump_totals *t)
 		if (s->cls[i] == LK_CLASS_DIRECT || s->cls[i] == LK_CLASS_INDIRECT)
 			t->leaked++;
 	}
+	lk_add_ages(w);
 	for (i = 0; i < q->nconn; i++)
 		if (q->conn[i].stack < w->n)
 			w->need[q->conn[i].stack] = 1;
@@ -232,6 +300,23 @@ static void lk_write_stacks(struct lk_writer *w)
 	}
 }
 
+static void lk_write_ages(struct lk_writer *w, uint32_t id, char cls,
+			  const struct lk_ages *g)
+{
+	int k;
+
+	for (k = 0; k < LK_NAGES && g->blocks[k]; k++) {
+		lk_rec(w, LK_TAG_AGES);
+		lk_hexf(w, id);
+		lk_out_char(&w->out, ' ');
+		lk_out_char(&w->out, cls);
+		lk_hexf(w, lk_ages[k]);
+		lk_hexf(w, g->blocks[k]);
+		lk_hexf(w, g->bytes[k]);
+		lk_out_char(&w->out, '\n');
+	}
+}
+
 static void lk_write_blocks(struct lk_writer *w)
 {
 	const struct lk_agg *a;
@@ -251,6 +336,9 @@ static void lk_write_blocks(struct lk_writer *w)
 			lk_hexf(w, a->bytes);
 			lk_hexf(w, lk_age_ms(w->up, a->oldest));
 			lk_out_char(&w->out, '\n');
+			if (a->age_slot)
+				lk_write_ages(w, id, lk_class_letter[k],
+					      &w->ages[a->age_slot - 1]);
 		}
 	}
 }
@@ -367,6 +455,7 @@ int lk_dumpfile_write(const char *path, const struct lk_dump_data *d,
 	if (r)
 		unlink(tmp);
 out:
+	lk_arena_free(w.ages, w.nages * sizeof(*w.ages));
 	lk_arena_free(w.agg, asize);
 	lk_arena_free(w.need, nsize);
 	return r;

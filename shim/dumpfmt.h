@@ -16,6 +16,7 @@
  *   m lo hi bias build-id path           one loaded module
  *   s id n pc1 ... pcn                   an interned stack, innermost first
  *   b stack class blocks bytes oldest_ms live blocks of one stack and class
+ *   a stack class age_s blocks bytes     of those, the ones older than age_s
  *   C stack age_ms idle_ms status xact flags pid target
  *                                        one open libpq connection
  *   R stack count bytes oldest_ms        results not cleared, per stack
@@ -30,7 +31,9 @@
  * to 0x7f in it is written as "\\", "\n" or "\xHH".
  *
  * Order: P, X, N and S come before the first m; every s comes before the
- * first b, C, R or K that names it; e is last.  In C, status is libpq's
+ * first b, C, R or K that names it; an a record follows the b record of
+ * its stack and class; e is last.  age_s is one of LK_AGE_THRESHOLDS, and
+ * an a record is written only when some block is that old.  In C, status is libpq's
  * ConnStatusType and xact its PGTransactionStatusType at dump time, flags
  * holds LK_CONN_*; target is "user@host:port/dbname", never a password.  A reader rejects a first line with
  * another version, a malformed known record, or a missing e; it skips
@@ -52,6 +55,7 @@
 #define LK_TAG_MODULE		'm'
 #define LK_TAG_STACK		's'
 #define LK_TAG_BLOCKS		'b'
+#define LK_TAG_AGES		'a'
 #define LK_TAG_CONN		'C'
 #define LK_TAG_RESULTS		'R'
 #define LK_TAG_CANCELS		'K'
@@ -70,6 +74,12 @@
 
 /* Flags of a C record. */
 #define LK_CONN_FAILED		1	/* the connect failed, never finished */
+
+/* Ages, in seconds, at which a dump counts the blocks older than them
+ * (record a): 1 s, 10 s, 1 min, 5 min, 15 min, 1 h, 6 h, 1 day, 1 week. */
+#define LK_AGE_THRESHOLDS	{ 1, 10, 60, 300, 900, 3600, 21600, 86400, \
+				  604800 }
+#define LK_NAGES		9
 
 /* Longest stack a dump may hold; readers reject longer ones. */
 #define LK_MAX_FRAMES		256
