@@ -34,7 +34,7 @@ SHIM_CFLAGS = -fPIC -fvisibility=hidden -ftls-model=initial-exec \
 	-fno-builtin-realloc -I/usr/include/x86_64-linux-gnu
 SHIM_LIBS = -shared -Wl,--no-undefined -Wl,-z,nodelete -lunwind -ldl -lpthread
 
-SHIM_CORE = arena config out stack table track boot real dump dumpfile modmap state pq scan threads
+SHIM_CORE = arena config out stack table track boot real dump dumpfile modmap state pq scan threads metrics
 SHIM_SRCS = $(addprefix shim/,$(addsuffix .c,$(SHIM_CORE))) \
 	shim/shim.c shim/ctl.c shim/verdict.c shim/preload.c
 SHIM_OBJS = $(SHIM_SRCS:shim/%.c=$(B)/shim/%.o)
@@ -44,7 +44,7 @@ REPORT_SRCS = $(addprefix reporter/,$(addsuffix .c,$(REPORT_CORE)))
 REPORT_OBJS = $(REPORT_SRCS:reporter/%.c=$(B)/reporter/%.o)
 REPORT_LIBS = -ldw -lelf -lstdc++
 
-EXAMPLES = leaky threads clean forky sleeper cxxleak libcleak pool_leak
+EXAMPLES = leaky threads clean forky sleeper cxxleak libcleak pool_leak soak
 EXAMPLE_BINS = $(addprefix $(B)/examples/,$(EXAMPLES))
 EXAMPLE_CFLAGS = -O0 -g -fno-omit-frame-pointer -fno-inline
 
@@ -67,7 +67,9 @@ $(B)/libleakshim.so: $(SHIM_OBJS)
 $(B)/leakreport: $(B)/reporter/main.o $(REPORT_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(REPORT_LIBS)
 
-$(B)/leakshim: $(B)/reporter/leakshim.o
+# The command parses a program's LEAKSHIM_OPTIONS with the shim's parser.
+$(B)/leakshim: $(B)/reporter/leakshim.o $(B)/reporter/dumps.o \
+		$(B)/reporter/snapshot.o $(B)/shim/config.o $(B)/shim/out.o
 	$(CC) $(CFLAGS) -o $@ $^
 
 # --- examples: built without optimisation so each leak keeps its line ---

@@ -18,6 +18,8 @@
  * tree) or in ../lib/leakshim/ (an installed tree); LEAKSHIM_LIBRARY and
  * LEAKSHIM_REPORTER override both.
  */
+#include "cmd.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -49,6 +51,7 @@ static pid_t child_pid;
 static void usage(FILE *f)
 {
 	fputs("usage: leakshim [options] [--] PROGRAM [ARGS...]\n"
+	      "       leakshim snapshot [report options] PID\n"
 	      "Runs PROGRAM with libleakshim.so preloaded and prints the "
 	      "leak report of its\nfinal dump on stderr.\n\n"
 	      "shim options (see LEAKSHIM_OPTIONS in README.md):\n"
@@ -271,163 +274,6 @@ static int run_program(struct run *r, const char *lib, int *status)
 	return w < 0 ? -1 : 0;
 }
 
-/* Turns the dump pattern into a glob for one pid (or any pid if pid 0). */
-static void pattern_glob(char *dst, size_t size, const char *pat, pid_t pid)
-{
-	size_t len = 0;
-	int n;
-
-	for (; *pat && len + 24 < size; pat++) {
-		if (*pat == '%' && pat[1] == 'p' && pid) {
-			n = snprintf(dst + len, size - len, "%d", (int)pid);
-			len += (size_t)n;
-			pat++;
-		} else if (*pat == '%' && pat[1]) {
-			dst[len++] = pat[1] == '%' ? '%' : '*';
-			pat++;
-		} else if (strchr("*?[\\", *pat)) {
-			dst[len++] = '\\';
-			dst[len++] = *pat;
-		} else {
-			dst[len++] = *pat;
-		}
-	}
-	dst[len] = 0;
-}
-
-/* Reads reason and sequence from a dump's P record; -1 if unreadable. */
-static int dump_info(const char *path, int *is_exit, unsigned long *seq,
-		     long *pid, long *ppid)
-{
-	char line[512], reason[32];
-	FILE *f = fopen(path, "r");
-	int ok = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (line[0] != 'P')
-			continue;
-		if (sscanf(line, "P %lx %lx %31s %*x %*x %lx",
-			   (unsigned long *)pid, (unsigned long *)ppid, reason,
-			   seq) == 4) {
-			*is_exit = strcmp(reason, "exit") == 0;
-			ok = 0;
-		}
-		break;
-	}
-	fclose(f);
-	return ok;
-}
-
-/* The child's final dump: its exit dump, else its newest. */
-static int find_dump(const char *pattern, pid_t pid, char *out, size_t size)
-{
-	char g[PATH_MAX * 2];
-	glob_t gl;
-	unsigned long seq, best_seq = 0;
-	int is_exit, best_exit = -1;
-	long dpid, dppid;
-	size_t i;
-
-	pattern_glob(g, sizeof(g), pattern, pid);
-	if (glob(g, 0, NULL, &gl))
-		return -1;
-	for (i = 0; i < gl.gl_pathc; i++) {
-		if (dump_info(gl.gl_pathv[i], &is_exit, &seq, &dpid, &dppid) ||
-		    dpid != (long)pid)
-			continue;
-		if (is_exit > best_exit ||
-		    (is_exit == best_exit && seq > best_seq)) {
-			best_exit = is_exit;
-			best_seq = seq;
-			snprintf(out, size, "%s", gl.gl_pathv[i]);
-		}
-	}
-	globfree(&gl);
-	return best_exit < 0 ? -1 : 0;
-}
-
-/*
- * Names the final dumps of the program's descendants (it forked): dumps
- * written since the run began whose parent pid leads back to the program.
- */
-static void list_others(const char *pattern, pid_t pid, time_t since)
-{
-	char g[PATH_MAX * 2];
-	long family[256], dpid, dppid;
-	size_t i, nfam = 1, k, seen;
-	struct stat st;
-	unsigned long seq;
-	glob_t gl;
-	int is_exit;
-
-	family[0] = pid;
-	pattern_glob(g, sizeof(g), pattern, 0);
-	if (glob(g, 0, NULL, &gl))
-		return;
-	do {		/* children may be listed before their parents */
-		seen = nfam;
-		for (i = 0; i < gl.gl_pathc && nfam < 256; i++) {
-			if (stat(gl.gl_pathv[i], &st) || st.st_mtime < since ||
-			    dump_info(gl.gl_pathv[i], &is_exit, &seq, &dpid,
-				      &dppid) || !is_exit)
-				continue;
-			for (k = 0; k < nfam && family[k] != dpid; k++)
-				;
-			if (k < nfam)
-				continue;	/* already named */
-			for (k = 0; k < nfam && family[k] != dppid; k++)
-				;
-			if (k == nfam)
-				continue;	/* not of this run */
-			family[nfam++] = dpid;
-			fprintf(stderr, "leakshim: process %ld (child of %ld) "
-				"left %s\n", dpid, dppid, gl.gl_pathv[i]);
-		}
-	} while (nfam > seen);
-	globfree(&gl);
-}
-
-static int run_report(struct run *r, const char *reporter, const char *dump)
-{
-	const char *argv[16];
-	int n = 0, i, status, fd;
-	pid_t p;
-
-	argv[n++] = reporter;
-	for (i = 0; i < r->nreport; i++)
-		argv[n++] = r->report_args[i];
-	argv[n++] = dump;
-	argv[n] = NULL;
-	fflush(NULL);
-	p = fork();
-	if (p < 0)
-		return -1;
-	if (p == 0) {
-		if (r->output) {
-			fd = open(r->output, O_WRONLY | O_CREAT | O_TRUNC |
-				  O_NOFOLLOW | O_CLOEXEC, 0600);
-			if (fd < 0) {
-				fprintf(stderr, "leakshim: cannot write %s: "
-					"%s\n", r->output, strerror(errno));
-				_exit(2);
-			}
-			dup2(fd, 1);
-		} else {
-			dup2(2, 1);
-		}
-		execv(reporter, (char **)argv);
-		fprintf(stderr, "leakshim: cannot run %s: %s\n", reporter,
-			strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(p, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* Leaves with the program's status: its code, or its signal. */
 static int pass_status(int status)
 {
@@ -456,18 +302,20 @@ int main(int argc, char **argv)
 	time_t start = time(NULL);
 	int status;
 
-	if (argc > 1 && strcmp(argv[1], "snapshot") == 0) {
-		fprintf(stderr, "leakshim: snapshot is not implemented yet\n");
+	if (find_beside(reporter, sizeof(reporter), "LEAKSHIM_REPORTER",
+			"leakreport", "leakreport")) {
+		fprintf(stderr, "leakshim: cannot find leakreport beside %s\n",
+			argv[0]);
 		return 2;
 	}
+	if (argc > 1 && strcmp(argv[1], "snapshot") == 0)
+		return snapshot_main(argc - 1, argv + 1, reporter);
 	if (parse_args(&r, argc, argv))
 		return 2;
 	if (find_beside(lib, sizeof(lib), "LEAKSHIM_LIBRARY", "libleakshim.so",
-			"../lib/leakshim/libleakshim.so") ||
-	    find_beside(reporter, sizeof(reporter), "LEAKSHIM_REPORTER",
-			"leakreport", "leakreport")) {
-		fprintf(stderr, "leakshim: cannot find libleakshim.so or "
-			"leakreport beside %s\n", argv[0]);
+			"../lib/leakshim/libleakshim.so")) {
+		fprintf(stderr, "leakshim: cannot find libleakshim.so beside "
+			"%s\n", argv[0]);
 		return 2;
 	}
 	if (run_program(&r, lib, &status)) {
@@ -475,12 +323,12 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 2;
 	}
-	if (find_dump(r.path, child_pid, dump, sizeof(dump)) == 0)
-		run_report(&r, reporter, dump);
+	if (dumps_final(r.path, child_pid, dump, sizeof(dump)) == 0)
+		dumps_report(reporter, r.report_args, r.nreport, r.output, dump);
 	else if (!(WIFEXITED(status) && WEXITSTATUS(status) >= 126))
 		fprintf(stderr, "leakshim: %s (pid %d) left no dump: it ended "
 			"without exit() (by _exit, exec, or an uncaught "
 			"signal)\n", r.argv[0], (int)child_pid);
-	list_others(r.path, child_pid, start);
+	dumps_family(r.path, child_pid, start);
 	return pass_status(status);
 }

@@ -145,8 +145,10 @@ static void *lk_ctl_main(void *arg)
 			lk_finish_on_signal(lk_want_term);
 			return NULL;
 		}
-		if (lk_state == LK_ON)
+		if (lk_state == LK_ON) {
 			lk_pq_tick();
+			lk_metrics_tick(0);
+		}
 		if (lk_want_dump) {
 			lk_want_dump = 0;	/* a storm of signals: one dump */
 			if (lk_state == LK_ON)

@@ -46,6 +46,18 @@ static unsigned long lk_dump_seq;
 static int lk_dump_last_err;
 static char lk_dump_last_path[PATH_MAX];	/* last dump written */
 char lk_cwd[PATH_MAX];
+uint64_t lk_dumps_written;
+
+/*
+ * keep=N: the first periodic dump and the newest N-1 stay on disk.  The
+ * names of the newest are kept in a ring (arena strings), as a pattern
+ * with %t cannot be recomputed.  Dump lock held.
+ */
+static struct {
+	char **ring;		/* keep - 1 slots, NULL or a path */
+	size_t head;		/* next slot to fill (the oldest) */
+	int first_seen;		/* the first periodic dump was written */
+} lk_keep;
 
 /* For tests: LEAKSHIM_TEST_NOCLONE=1 makes the clone fail (see
  * tests/t300-classify.sh); the fallback cannot be reached otherwise as
@@ -62,9 +74,10 @@ static void lk_path_put(char *dst, size_t size, size_t *len, const char *s)
 
 /* Expands %p %n %t %e %% of the pattern; relative patterns are taken
  * from the working directory the program started in. */
-static int lk_dump_path(char *dst, size_t size, unsigned long seq)
+int lk_expand_path(const char *pattern, unsigned long seq, char *dst,
+		   size_t size)
 {
-	const char *p = lk_cfg.path;
+	const char *p = pattern;
 	char num[32];
 	size_t len = 0;
 
@@ -113,13 +126,56 @@ static int lk_job_begin(struct lk_job *j, const char *reason)
 	j->d.seq = ++lk_dump_seq;
 	j->d.pid = (uint64_t)getpid();
 	j->d.ppid = (uint64_t)getppid();
-	return lk_dump_path(j->path, sizeof(j->path), j->d.seq);
+	return lk_expand_path(lk_cfg.path, j->d.seq, j->path, sizeof(j->path));
+}
+
+static char *lk_strdup_arena(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = lk_arena_alloc(n);
+
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+/* A periodic dump was written: remove what keep= no longer keeps. */
+static void lk_keep_rotate(const char *path)
+{
+	size_t slots = lk_cfg.keep - 1;
+	char *old;
+
+	if (!lk_cfg.keep)
+		return;
+	if (!lk_keep.first_seen) {
+		lk_keep.first_seen = 1;		/* the first one stays */
+		return;
+	}
+	if (!slots) {
+		unlink(path);
+		return;
+	}
+	if (!lk_keep.ring) {
+		lk_keep.ring = lk_arena_alloc(slots * sizeof(*lk_keep.ring));
+		if (!lk_keep.ring)
+			return;
+	}
+	old = lk_keep.ring[lk_keep.head];
+	if (old) {
+		unlink(old);
+		lk_arena_free(old, strlen(old) + 1);
+	}
+	lk_keep.ring[lk_keep.head] = lk_strdup_arena(path);
+	lk_keep.head = (lk_keep.head + 1) % slots;
 }
 
 static void lk_job_end(struct lk_job *j, int r)
 {
 	if (!r) {
 		memcpy(lk_dump_last_path, j->path, sizeof(j->path));
+		__atomic_fetch_add(&lk_dumps_written, 1, __ATOMIC_RELAXED);
+		if (!strcmp(j->d.reason, LK_REASON_INTERVAL))
+			lk_keep_rotate(j->path);
 	} else if (r != -lk_dump_last_err) {
 		lk_dump_last_err = -r;
 		lk_warn("cannot write dump %s: %s", j->path,
@@ -307,6 +363,8 @@ void lk_dump_reset_child(void)
 {
 	lk_lock_reset(&lk_dump_lock);
 	lk_dump_seq = 0;
+	/* The parent's periodic dumps are the parent's to rotate. */
+	memset(&lk_keep, 0, sizeof(lk_keep));
 }
 
 const char *lk_dump_last(void)

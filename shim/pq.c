@@ -537,6 +537,34 @@ void lk_pq_release(struct lk_pq_snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
+void lk_pq_gauges(struct lk_pq_gauges *g)
+{
+	uint32_t now = __atomic_load_n(&lk_now, __ATOMIC_RELAXED);
+	struct lk_pq_obj *o, *tmp;
+	int live, xact;
+
+	memset(g, 0, sizeof(*g));
+	if (!lk_conns && !lk_results && !lk_cancels)
+		return;
+	live = lk_pq_accessors();
+	lk_lock(&lk_pq_lock);
+	HASH_ITER(hh, lk_conns, o, tmp) {
+		if (o->c.flags & LK_PQ_FAILED) {
+			g->failed++;
+			continue;
+		}
+		g->open++;
+		xact = live ? lk_pq_fn.xact(o->ptr) : -1;
+		if (xact == 2 || xact == 3)	/* INTRANS, INERROR */
+			g->intrans++;
+		else if (xact == 0 && now - o->c.last_use >= lk_cfg.conn_idle)
+			g->idle++;
+	}
+	g->results = HASH_COUNT(lk_results);
+	g->cancels = HASH_COUNT(lk_cancels);
+	lk_unlock(&lk_pq_lock);
+}
+
 void lk_pq_counts(struct lk_pq_counts *c)
 {
 	lk_lock(&lk_pq_lock);

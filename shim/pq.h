@@ -64,6 +64,17 @@ struct lk_pq_counts {
 };
 void lk_pq_counts(struct lk_pq_counts *c);
 
+/* What the metrics file shows of libpq, now. */
+struct lk_pq_gauges {
+	uint64_t open;		/* connections not finished, connect not failed */
+	uint64_t idle;		/* of those, idle longer than conn_idle */
+	uint64_t intrans;	/* idle in a transaction */
+	uint64_t failed;	/* failed connects never finished */
+	uint64_t results;	/* results not cleared */
+	uint64_t cancels;	/* cancel handles not freed */
+};
+void lk_pq_gauges(struct lk_pq_gauges *g);
+
 /* The control thread calls this once a second: the conn_max alert. */
 void lk_pq_tick(void);
 

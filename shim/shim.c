@@ -66,6 +66,7 @@ static void lk_fork_child(void)
 	lk_pq_reset_child();
 	lk_threads_reset_child();
 	lk_dump_reset_child();
+	lk_metrics_reset_child();
 	lk_term_signal = 0;
 	if (lk_state == LK_ON)
 		lk_ctl_restart_child();
@@ -124,6 +125,7 @@ __attribute__((noinline)) void lk_final_dump(int at_exit)
 		return;
 	self.sp = (uintptr_t)__builtin_frame_address(0);
 	r = lk_dump_final(&self, &t);
+	lk_metrics_tick(1);
 	__atomic_store_n(&lk_state, LK_OFF, __ATOMIC_RELEASE);
 	if (r)
 		return;

@@ -100,4 +100,17 @@ const char *lk_dump_last(void);
 /* Working directory at start: relative dump paths are taken from it. */
 extern char lk_cwd[];
 
+/* Expands %p %n %t %e %% of a file pattern (dump or metrics), relative
+ * to lk_cwd; 0 or -ENAMETOOLONG. */
+int lk_expand_path(const char *pattern, unsigned long seq, char *dst,
+		   size_t size);
+
+/* Dumps written so far. */
+extern uint64_t lk_dumps_written;
+
+/* metrics.c: rewrites the metrics file when it is due (or now, if
+ * force); the control thread calls it every tick. */
+void lk_metrics_tick(int force);
+void lk_metrics_reset_child(void);
+
 #endif

@@ -58,14 +58,12 @@ void lk_die(const char *why)
 static void lk_warn_unimplemented(void)
 {
 	static const char *const later[] = {
-		"keep", "sample", "metrics",
+		"sample",
 	};
-	int set[3];
+	int set[1];
 	size_t i;
 
-	set[0] = lk_cfg.keep != 0;
-	set[1] = lk_cfg.sample != 0;
-	set[2] = lk_cfg.metrics[0] != 0;
+	set[0] = lk_cfg.sample != 0;
 	for (i = 0; i < sizeof(later) / sizeof(later[0]); i++)
 		if (set[i])
 			lk_warn("option '%s' is not supported yet; ignored",

@@ -49,6 +49,7 @@ struct lk_shard {
 	struct lk_lock lock;
 	uint64_t mask;		/* slots - 1, or 0 before init */
 	uint64_t count;		/* live records */
+	uint64_t bytes;		/* their sizes, summed */
 	struct lk_slot *slot;
 	uint64_t allocs, frees, dropped;
 } __attribute__((aligned(64)));
@@ -154,7 +155,10 @@ static int lk_put_locked(struct lk_shard *s, uint64_t h,
 			i = lk_probe(s, h, e->key & LK_ADDR_MASK);
 		}
 		s->count++;
+	} else {
+		s->bytes -= s->slot[i].val & LK_BLOCK_MAX_SIZE;
 	}
+	s->bytes += e->val & LK_BLOCK_MAX_SIZE;
 	s->slot[i] = *e;
 	return 1;
 }
@@ -188,6 +192,7 @@ static void lk_erase_locked(struct lk_shard *s, uint64_t hole)
 {
 	uint64_t i = hole, home, h;
 
+	s->bytes -= s->slot[hole].val & LK_BLOCK_MAX_SIZE;
 	for (;;) {
 		i = (i + 1) & s->mask;
 		if (!s->slot[i].key)
@@ -317,6 +322,10 @@ void lk_table_counts(struct lk_table_counts *c)
 
 	memset(c, 0, sizeof(*c));
 	for (k = 0; k < LK_SHARDS; k++) {
+		c->live_blocks += __atomic_load_n(&lk_shards[k].count,
+						  __ATOMIC_RELAXED);
+		c->live_bytes += __atomic_load_n(&lk_shards[k].bytes,
+						 __ATOMIC_RELAXED);
 		c->allocs += __atomic_load_n(&lk_shards[k].allocs,
 					     __ATOMIC_RELAXED);
 		c->frees += __atomic_load_n(&lk_shards[k].frees,

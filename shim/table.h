@@ -57,6 +57,8 @@ struct lk_table_counts {
 	uint64_t allocs;	/* blocks recorded since start */
 	uint64_t frees;		/* records removed by free/realloc */
 	uint64_t dropped;	/* blocks that could not be recorded */
+	uint64_t live_blocks;	/* records now (read without locks: a */
+	uint64_t live_bytes;	/* moment's approximation, for metrics) */
 };
 void lk_table_counts(struct lk_table_counts *c);
 
