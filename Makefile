@@ -124,6 +124,9 @@ demo: deps all examples
 	@echo
 	@B=$(B) sh examples/demo.sh
 
+soak-demo: deps all examples
+	@B=$(B) sh examples/soak-demo.sh
+
 DEPS = build-essential pkg-config libunwind-dev uthash-dev libdw-dev libelf-dev \
 	libpq-dev postgresql jq python3 python3-psycopg2
 deps:
@@ -153,7 +156,8 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-.PHONY: all examples check sanitize demo deps bench install uninstall clean
+.PHONY: all examples check sanitize demo soak-demo deps bench install \
+	uninstall clean
 .DELETE_ON_ERROR:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

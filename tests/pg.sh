@@ -4,6 +4,8 @@
 # port, so parallel runs never clash); pg_stop stops and removes it.  As
 # root the server runs as the postgres user (initdb refuses root).
 #
+# The caller sets its own trap to call pg_stop on exit.
+#
 # After pg_start: PGHOST (the socket folder), PGUSER=test (a superuser,
 # trust authentication), PGDATABASE=postgres, PGBIN (server binaries).
 
@@ -30,7 +32,6 @@ pg_start() {
 	PGUSER=test
 	PGDATABASE=postgres
 	export PGHOST PGUSER PGDATABASE
-	trap 'pg_stop; rm -rf "$T"' EXIT
 }
 
 pg_stop() {
