@@ -14,8 +14,6 @@
  * the scan's child too, so it only uses system calls and the arena.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>	/* rename(2) only: no stdio streams */
 #include <string.h>
 #include <unistd.h>
 
@@ -388,24 +386,6 @@ static void lk_write_pq(struct lk_writer *w)
 
 /* --- the file --- */
 
-static int lk_open_tmp(const char *tmp)
-{
-	int fd, low;
-
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-			  O_CLOEXEC, 0600);
-	if (fd >= 0 && fd < 3) {
-		/* The host closed a standard fd; do not sit on it. */
-		low = fd;
-		fd = fcntl(low, F_DUPFD_CLOEXEC, 3);
-		close(low);
-	}
-	return fd < 0 ? -errno : fd;
-}
-
 static int lk_write_all_records(struct lk_writer *w, int fd)
 {
 	lk_out_init(&w->out, fd);
@@ -426,9 +406,9 @@ int lk_dumpfile_write(const char *path, const struct lk_dump_data *d,
 		      struct lk_dump_totals *t)
 {
 	static struct lk_writer w;	/* 8 KiB buffer; dumps are serialized */
-	char tmp[PATH_MAX + 32];
+	struct lk_file f;
 	size_t asize, nsize;
-	int fd, r;
+	int r;
 
 	memset(t, 0, sizeof(*t));
 	memset(&w, 0, sizeof(w));
@@ -443,17 +423,9 @@ int lk_dumpfile_write(const char *path, const struct lk_dump_data *d,
 	if (!w.agg || !w.need)
 		goto out;
 	lk_add_up(&w, t);
-	lk_format(tmp, sizeof(tmp), "%s.tmp%d", path, (int)d->pid);
-	r = fd = lk_open_tmp(tmp);
-	if (fd < 0)
-		goto out;
-	r = lk_write_all_records(&w, fd);
-	if (close(fd) && !r)
-		r = -errno;
-	if (!r && rename(tmp, path))
-		r = -errno;
-	if (r)
-		unlink(tmp);
+	r = lk_file_open(&f, path, 0600);
+	if (!r)
+		r = lk_file_commit(&f, lk_write_all_records(&w, f.fd));
 out:
 	lk_arena_free(w.ages, w.nages * sizeof(*w.ages));
 	lk_arena_free(w.agg, asize);

@@ -13,10 +13,7 @@
  * totals, so no table walk is needed.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>	/* rename(2) only */
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -118,28 +115,14 @@ static void lk_metrics_body(struct lk_out *o)
 static int lk_metrics_write(const char *path)
 {
 	static struct lk_out o;		/* lk_metrics_lock held */
-	char tmp[PATH_MAX + 32];
-	int fd, r;
+	struct lk_file f;
+	int r = lk_file_open(&f, path, 0644);
 
-	lk_format(tmp, sizeof(tmp), "%s.tmp%d", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0644);
-	if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-			  O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	fchmod(fd, 0644);	/* whatever the umask */
-	lk_out_init(&o, fd);
-	lk_metrics_body(&o);
-	r = lk_out_flush(&o);
-	if (close(fd) && !r)
-		r = -errno;
-	if (!r && rename(tmp, path))
-		r = -errno;
 	if (r)
-		unlink(tmp);
-	return r;
+		return r;
+	lk_out_init(&o, f.fd);
+	lk_metrics_body(&o);
+	return lk_file_commit(&f, lk_out_flush(&o));
 }
 
 void lk_metrics_tick(int force)

@@ -8,7 +8,10 @@
  * the warnings on stderr (lk_warn) and the dump writer.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>	/* rename(2) only: no stdio streams */
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "out.h"
@@ -130,6 +133,43 @@ void lk_out_hex(struct lk_out *o, uint64_t v)
 void lk_out_dec(struct lk_out *o, uint64_t v)
 {
 	lk_out_num(o, v, 10);
+}
+
+/* --- files written whole --- */
+
+int lk_file_open(struct lk_file *f, const char *path, unsigned mode)
+{
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			  O_CLOEXEC;
+	int fd, low;
+
+	f->path = path;
+	lk_format(f->tmp, sizeof(f->tmp), "%s.tmp%d", path, (int)getpid());
+	fd = open(f->tmp, flags, mode);
+	if (fd < 0 && errno == EEXIST && unlink(f->tmp) == 0)
+		fd = open(f->tmp, flags, mode);	/* left by a crash */
+	if (fd >= 0 && fd < 3) {
+		/* The host closed a standard fd; do not sit on it. */
+		low = fd;
+		fd = fcntl(low, F_DUPFD_CLOEXEC, 3);
+		close(low);
+	}
+	if (fd < 0)
+		return -errno;
+	fchmod(fd, mode);
+	f->fd = fd;
+	return 0;
+}
+
+int lk_file_commit(struct lk_file *f, int r)
+{
+	if (close(f->fd) && !r)
+		r = -errno;
+	if (!r && rename(f->tmp, f->path))
+		r = -errno;
+	if (r)
+		unlink(f->tmp);
+	return r;
 }
 
 /* --- formatter --- */

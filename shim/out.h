@@ -33,6 +33,25 @@ int lk_out_flush(struct lk_out *o);
 int lk_write_all(int fd, const char *buf, size_t n);
 
 /*
+ * A file that appears whole or not at all: written under a temporary name
+ * beside it (created exclusively, never through a symlink, off the
+ * standard fds), then renamed over it.
+ */
+struct lk_file {
+	const char *path;
+	char tmp[4096 + 32];
+	int fd;
+};
+
+/* Creates the temporary file with `mode` (whatever the umask); 0 or a
+ * negative errno. */
+int lk_file_open(struct lk_file *f, const char *path, unsigned mode);
+
+/* Closes it; renames it into place if r is 0, else removes it.  Returns
+ * r, or the errno of a failed close or rename. */
+int lk_file_commit(struct lk_file *f, int r);
+
+/*
  * A printf subset that never allocates: %s %c %d %u %x %p %%, with the
  * l, ll and z length modifiers.  Always NUL-terminates; returns the length
  * it would have written.
