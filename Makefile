@@ -39,7 +39,7 @@ SHIM_SRCS = $(addprefix shim/,$(addsuffix .c,$(SHIM_CORE))) \
 	shim/shim.c shim/ctl.c shim/verdict.c shim/preload.c
 SHIM_OBJS = $(SHIM_SRCS:shim/%.c=$(B)/shim/%.o)
 
-REPORT_CORE = parse symbolize report suppress json text util
+REPORT_CORE = parse symbolize report suppress json text util age sites diff trend trendfmt plot
 REPORT_SRCS = $(addprefix reporter/,$(addsuffix .c,$(REPORT_CORE)))
 REPORT_OBJS = $(REPORT_SRCS:reporter/%.c=$(B)/reporter/%.o)
 REPORT_LIBS = -ldw -lelf -lstdc++

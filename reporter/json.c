@@ -9,15 +9,19 @@
  * decimal, computed in integers so large values print exactly.
  *
  * Additions to DESIGN.md's object keep its keys, names and order:
- * "classified" (true when the dump's blocks were classified) and, when
- * the dump says why the scan could not run, "scan_error" (strerror's
- * text) follow "process"; the summary gains libpq keys after its own,
- * then suppressed_bytes and suppressed_blocks; connection entries gain
- * failed, idle_in_transaction, longest_idle_s and backend_pids between
- * its keys, result entries gain bytes and oldest_age_s; a "cancels" list
- * follows "results", and a "suppressions" list (every pattern of the
- * suppression files applied, with what it suppressed first: pattern,
- * file, blocks, bytes) follows "cancels".
+ * "classified" (true when the dump's blocks were classified), with
+ * --older-than "older_than_s" (the age threshold whose counts were used)
+ * and, when the dump says why the scan could not run, "scan_error"
+ * (strerror's text) follow "process"; the summary gains libpq keys after
+ * its own, then suppressed_bytes and suppressed_blocks; connection
+ * entries gain failed, idle_in_transaction, longest_idle_s and
+ * backend_pids between its keys, result entries gain bytes and
+ * oldest_age_s; a "cancels" list follows "results", and a "suppressions"
+ * list (every pattern of the suppression files applied, with what it
+ * suppressed first: pattern, file, blocks, bytes) follows "cancels".
+ *
+ * json_put_string, json_put_seconds, json_put_time and json_put_frames
+ * serve the diff and trend writers too.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -29,36 +33,7 @@
 
 /* --- values --- */
 
-/* Length of the valid UTF-8 sequence at s (NUL-terminated), 0 if none. */
-static size_t utf8_seq(const unsigned char *s)
-{
-	uint32_t cp, min;
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2, cp = s[0] & 0x1f, min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		n = 3, cp = s[0] & 0x0f, min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4, cp = s[0] & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;	/* also stops at the NUL */
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and values past Unicode are invalid. */
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-/* A JSON string, or null for NULL. */
-static void put_string(FILE *out, const char *str)
+void json_put_string(FILE *out, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t n;
@@ -69,7 +44,7 @@ static void put_string(FILE *out, const char *str)
 	}
 	putc('"', out);
 	while (*s) {
-		n = utf8_seq(s);
+		n = util_utf8_len(s);
 		if (*s == '"' || *s == '\\')
 			fprintf(out, "\\%c", *s);
 		else if (*s < 0x20 || *s == 0x7f)
@@ -83,16 +58,14 @@ static void put_string(FILE *out, const char *str)
 	putc('"', out);
 }
 
-/* Milliseconds as seconds with one decimal: 11949 -> 11.9. */
-static void put_seconds(FILE *out, uint64_t ms)
+void json_put_seconds(FILE *out, uint64_t ms)
 {
 	uint64_t t = util_ms_to_tenths(ms);
 
 	fprintf(out, "%" PRIu64 ".%u", t / 10, (unsigned)(t % 10));
 }
 
-/* Unix milliseconds as ISO 8601 UTC, whole seconds; null if unrepresentable. */
-static void put_time(FILE *out, uint64_t ms)
+void json_put_time(FILE *out, uint64_t ms)
 {
 	time_t t = (time_t)(ms / 1000);
 	char buf[64];
@@ -103,7 +76,7 @@ static void put_time(FILE *out, uint64_t ms)
 		fputs("null", out);
 		return;
 	}
-	put_string(out, buf);
+	json_put_string(out, buf);
 }
 
 /* --- objects --- */
@@ -111,11 +84,11 @@ static void put_time(FILE *out, uint64_t ms)
 static void put_frame(FILE *out, const struct sym_frame *f)
 {
 	fprintf(out, "{\"pc\": \"0x%" PRIx64 "\", \"module\": ", f->pc);
-	put_string(out, f->module);
+	json_put_string(out, f->module);
 	fputs(", \"function\": ", out);
-	put_string(out, f->function);
+	json_put_string(out, f->function);
 	fputs(", \"file\": ", out);
-	put_string(out, f->file);
+	json_put_string(out, f->file);
 	if (f->line)
 		fprintf(out, ", \"line\": %u", f->line);
 	else
@@ -129,13 +102,13 @@ static void put_process(FILE *out, const struct report *r)
 
 	fprintf(out, "  \"process\": {\"pid\": %" PRIu64 ", \"program\": ",
 		p->pid);
-	put_string(out, report_program(r));
+	json_put_string(out, report_program(r));
 	fputs(", \"reason\": ", out);
-	put_string(out, p->reason);
+	json_put_string(out, p->reason);
 	fputs(", \"time\": ", out);
-	put_time(out, p->time_ms);
+	json_put_time(out, p->time_ms);
 	fputs(", \"uptime_s\": ", out);
-	put_seconds(out, p->uptime_ms);
+	json_put_seconds(out, p->uptime_ms);
 	fputs("},\n", out);
 }
 
@@ -146,15 +119,18 @@ static void put_classified(FILE *out, const struct report *r)
 
 	fprintf(out, "  \"classified\": %s,\n",
 		r->classified ? "true" : "false");
+	if (r->older)
+		fprintf(out, "  \"older_than_s\": %" PRIu64 ",\n",
+			r->older->age_s);
 	if (!r->scan_error)
 		return;
 	fputs("  \"scan_error\": ", out);
 	if (r->scan_error <= INT_MAX) {
-		put_string(out, strerror((int)r->scan_error));
+		json_put_string(out, strerror((int)r->scan_error));
 	} else {
 		snprintf(buf, sizeof(buf), "Unknown error %" PRIu64,
 			 r->scan_error);
-		put_string(out, buf);
+		json_put_string(out, buf);
 	}
 	fputs(",\n", out);
 }
@@ -191,17 +167,24 @@ static void put_summary(FILE *out, const struct report_summary *s)
 		s->suppressed_bytes, s->suppressed_blocks);
 }
 
-/* ", \"stack\": [FRAME, ...]}": the last key of every entry. */
-static void put_stack(FILE *out, const struct report_stack *st)
+void json_put_frames(FILE *out, const struct report_stack *st)
 {
 	size_t i;
 
-	fputs(", \"stack\": [", out);
+	putc('[', out);
 	for (i = 0; i < st->nframes; i++) {
 		fputs(i ? ",\n      " : "\n      ", out);
 		put_frame(out, &st->frames[i]);
 	}
-	fputs(st->nframes ? "\n    ]}" : "]}", out);
+	fputs(st->nframes ? "\n    ]" : "]", out);
+}
+
+/* ", \"stack\": [FRAME, ...]}": the last key of every entry. */
+static void put_stack(FILE *out, const struct report_stack *st)
+{
+	fputs(", \"stack\": ", out);
+	json_put_frames(out, st);
+	putc('}', out);
 }
 
 static void put_leak(FILE *out, const struct report *r, size_t i)
@@ -209,10 +192,10 @@ static void put_leak(FILE *out, const struct report *r, size_t i)
 	const struct report_entry *e = &r->entries[i];
 
 	fputs("    {\"kind\": ", out);
-	put_string(out, report_kind_name(e->kind));
+	json_put_string(out, report_kind_name(e->kind));
 	fprintf(out, ", \"bytes\": %" PRIu64 ", \"blocks\": %" PRIu64
 		", \"oldest_age_s\": ", e->group->bytes, e->group->blocks);
-	put_seconds(out, e->group->oldest_ms);
+	json_put_seconds(out, e->group->oldest_ms);
 	put_stack(out, &e->st);
 }
 
@@ -225,13 +208,13 @@ static void put_conn(FILE *out, const struct report *r, size_t i)
 		", \"idle\": %" PRIu64 ", \"idle_in_transaction\": %" PRIu64
 		", \"oldest_age_s\": ", e->count, e->failed, e->idle,
 		e->idle_in_xact);
-	put_seconds(out, e->oldest_ms);
+	json_put_seconds(out, e->oldest_ms);
 	fputs(", \"longest_idle_s\": ", out);
-	put_seconds(out, e->longest_idle_ms);
+	json_put_seconds(out, e->longest_idle_ms);
 	fputs(", \"targets\": [", out);
 	for (k = 0; k < e->ntargets; k++) {
 		fputs(k ? ", " : "", out);
-		put_string(out, e->targets[k]);
+		json_put_string(out, e->targets[k]);
 	}
 	fputs("], \"backend_pids\": [", out);
 	for (k = 0; k < e->npids; k++)
@@ -246,7 +229,7 @@ static void put_result(FILE *out, const struct report *r, size_t i)
 
 	fprintf(out, "    {\"count\": %" PRIu64 ", \"bytes\": %" PRIu64
 		", \"oldest_age_s\": ", e->group->count, e->group->bytes);
-	put_seconds(out, e->group->oldest_ms);
+	json_put_seconds(out, e->group->oldest_ms);
 	put_stack(out, &e->st);
 }
 
@@ -256,7 +239,7 @@ static void put_cancel(FILE *out, const struct report *r, size_t i)
 
 	fprintf(out, "    {\"count\": %" PRIu64 ", \"oldest_age_s\": ",
 		e->group->count);
-	put_seconds(out, e->group->oldest_ms);
+	json_put_seconds(out, e->group->oldest_ms);
 	put_stack(out, &e->st);
 }
 
@@ -288,9 +271,9 @@ static void put_suppressions(FILE *out, const struct report_supp *s)
 		p = &s->patterns[i];
 		fputs(i ? ",\n    {\"pattern\": " : "\n    {\"pattern\": ",
 		      out);
-		put_string(out, p->pattern);
+		json_put_string(out, p->pattern);
 		fputs(", \"file\": ", out);
-		put_string(out, p->file);
+		json_put_string(out, p->file);
 		fprintf(out, ", \"blocks\": %" PRIu64 ", \"bytes\": %" PRIu64
 			"}", p->blocks, p->bytes);
 	}

@@ -9,7 +9,10 @@
  * checks them strictly and adds to the model.  A dump is untrusted input:
  * every check that fails produces "NAME:LINE: what is wrong" and -EINVAL,
  * and no input makes the reader read outside the buffer, allocate without
- * bound or loop for long (work is linear in the size of the buffer).
+ * bound or loop for long (work is linear in the size of the buffer).  An
+ * a record is checked against the b record it follows: the last known
+ * record before it, or before the a records of that group before it
+ * (records of unknown tags in between are skipped as everywhere).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -31,6 +34,9 @@ struct parser {
 	bool have_p, have_x, have_n, have_s;	/* P, X, N, S seen (once) */
 	bool have_m;		/* an m record seen: P, X, N, S are too late */
 	bool ended;		/* the e record seen: nothing may follow */
+	size_t open_group;	/* 1 + index of the b record that an a record
+				   may follow now (the last known record is it
+				   or an a record of it), or 0 */
 };
 
 /* The fields of one record, consumed left to right. */
@@ -441,7 +447,7 @@ static int rec_stack(struct parser *ps, struct fields *f)
 	return 0;
 }
 
-/* The class field of a b record: one of LK_CLASS_*. */
+/* The class field of a b or a record: one of LK_CLASS_*. */
 static int field_class(struct parser *ps, struct fields *f, char *cls)
 {
 	char buf[UTIL_SHOW_BUF];
@@ -449,15 +455,16 @@ static int field_class(struct parser *ps, struct fields *f, char *cls)
 	size_t len;
 
 	if (!field_next(f, &tok, &len))
-		return fail(ps, "bad b record: too few fields (expected 5)");
+		return fail(ps, "bad %c record: too few fields (expected 5)",
+			    f->tag);
 	if (len == 1 && (tok[0] == LK_CLASS_LIVE || tok[0] == LK_CLASS_DIRECT ||
 			 tok[0] == LK_CLASS_INDIRECT ||
 			 tok[0] == LK_CLASS_REACHABLE)) {
 		*cls = tok[0];
 		return 0;
 	}
-	return fail(ps, "bad b record: class '%s' is not one of l, d, i, r",
-		    util_show(buf, sizeof(buf), tok, len));
+	return fail(ps, "bad %c record: class '%s' is not one of l, d, i, r",
+		    f->tag, util_show(buf, sizeof(buf), tok, len));
 }
 
 /* The stack a tag record names: it must be defined by an earlier s. */
@@ -487,9 +494,110 @@ static int rec_blocks(struct parser *ps, struct fields *f)
 	    (r = fields_end(ps, f, 5)) ||
 	    (r = named_stack(ps, 'b', id, &g.stack)))
 		return r;
+	g.ages = 0;
+	g.nages = 0;
 	if (util_grow(&d->groups, &d->groups_cap, d->ngroups + 1, sizeof(g)))
 		return fail_nomem(ps);
 	d->groups[d->ngroups++] = g;
+	ps->open_group = d->ngroups;
+	return 0;
+}
+
+/* --- ages --- */
+
+static const uint64_t age_thresholds[LK_NAGES] = LK_AGE_THRESHOLDS;
+
+/* Whether age_s is one of LK_AGE_THRESHOLDS. */
+static bool is_threshold(uint64_t age_s)
+{
+	unsigned k;
+
+	for (k = 0; k < LK_NAGES; k++)
+		if (age_thresholds[k] == age_s)
+			return true;
+	return false;
+}
+
+/* "1 a 3c ...": the thresholds as a dump writes them, for messages. */
+static const char *threshold_list(char *buf, size_t size)
+{
+	size_t o = 0;
+	unsigned k;
+
+	buf[0] = '\0';
+	for (k = 0; k < LK_NAGES && o < size; k++)
+		o += (size_t)snprintf(buf + o, size - o, "%s%" PRIx64,
+				      k ? " " : "", age_thresholds[k]);
+	return buf;
+}
+
+/*
+ * Check the counts of a, an a record of group g: not zero, within the
+ * group's, and not above those of the group's previous a record prev
+ * (NULL for none), which must be for a smaller age.
+ */
+static int check_age(struct parser *ps, const struct dump_group *g,
+		     const struct dump_age *prev, const struct dump_age *a)
+{
+	char buf[LK_NAGES * 17 + 1];
+
+	if (!is_threshold(a->age_s))
+		return fail(ps, "bad a record: age_s %" PRIx64 " is not one "
+			    "of the ages %s (seconds, in hex)", a->age_s,
+			    threshold_list(buf, sizeof(buf)));
+	if (prev && a->age_s <= prev->age_s)
+		return fail(ps, "bad a record: age_s %" PRIx64 " comes after "
+			    "age_s %" PRIx64 " (ages must increase)", a->age_s,
+			    prev->age_s);
+	if (!a->blocks)
+		return fail(ps, "bad a record: no blocks (an a record is "
+			    "written only when some block is that old)");
+	if (a->blocks > g->blocks || a->bytes > g->bytes)
+		return fail(ps, "bad a record: %" PRIx64 " blocks, %" PRIx64
+			    " bytes are more than its b record's %" PRIx64
+			    " blocks, %" PRIx64 " bytes", a->blocks, a->bytes,
+			    g->blocks, g->bytes);
+	if (prev && (a->blocks > prev->blocks || a->bytes > prev->bytes))
+		return fail(ps, "bad a record: %" PRIx64 " blocks, %" PRIx64
+			    " bytes are more than the %" PRIx64 " blocks, %"
+			    PRIx64 " bytes older than age_s %" PRIx64
+			    " (counts cannot grow with age)", a->blocks,
+			    a->bytes, prev->blocks, prev->bytes, prev->age_s);
+	return 0;
+}
+
+/* a stack class age_s blocks bytes: right after its group's b record. */
+static int rec_ages(struct parser *ps, struct fields *f)
+{
+	struct dump *d = ps->d;
+	struct dump_group *g;
+	struct dump_age a;
+	uint64_t id;
+	char cls;
+	int r;
+
+	if ((r = field_num(ps, f, &id, "stack", 5)) ||
+	    (r = field_class(ps, f, &cls)) ||
+	    (r = field_num(ps, f, &a.age_s, "age_s", 5)) ||
+	    (r = field_num(ps, f, &a.blocks, "blocks", 5)) ||
+	    (r = field_num(ps, f, &a.bytes, "bytes", 5)) ||
+	    (r = fields_end(ps, f, 5)))
+		return r;
+	g = ps->open_group ? &d->groups[ps->open_group - 1] : NULL;
+	if (!g || g->stack->id != id || g->cls != cls)
+		return fail(ps, "a record for stack %" PRIx64 " class %c does "
+			    "not follow the b record of that stack and class",
+			    id, cls);
+	r = check_age(ps, g, g->nages ? &d->ages[g->ages + g->nages - 1]
+				       : NULL, &a);
+	if (r)
+		return r;
+	if (util_grow(&d->ages, &d->ages_cap, d->nages + 1, sizeof(a)))
+		return fail_nomem(ps);
+	if (!g->nages)
+		g->ages = d->nages;
+	g->nages++;
+	d->ages[d->nages++] = a;
 	return 0;
 }
 
@@ -609,7 +717,7 @@ static int rec_end(struct parser *ps, struct fields *f)
 /* One line after the first; unknown tags are skipped. */
 static int parse_record(struct parser *ps, const char *line, size_t len)
 {
-	static const char known[] = "PXNSocmsbCRKe";
+	static const char known[] = "PXNSocmsbaCRKe";
 	struct dump *d = ps->d;
 	struct fields f;
 
@@ -621,6 +729,9 @@ static int parse_record(struct parser *ps, const char *line, size_t len)
 		return fail(ps, "bad %c record: no space after the tag",
 			    line[0]);
 	fields_init(&f, line, len);
+	/* An a record may follow only its b record and that b's a records. */
+	if (line[0] != LK_TAG_AGES && line[0] != LK_TAG_BLOCKS)
+		ps->open_group = 0;
 	switch (line[0]) {
 	case LK_TAG_PROCESS:
 		return rec_process(ps, &f);
@@ -642,7 +753,10 @@ static int parse_record(struct parser *ps, const char *line, size_t len)
 	case LK_TAG_STACK:
 		return rec_stack(ps, &f);
 	case LK_TAG_BLOCKS:
+		ps->open_group = 0;
 		return rec_blocks(ps, &f);
+	case LK_TAG_AGES:
+		return rec_ages(ps, &f);
 	case LK_TAG_CONN:
 		return rec_conn(ps, &f);
 	case LK_TAG_RESULTS:
@@ -774,6 +888,7 @@ void parse_free(struct dump *d)
 		free(st);
 	}
 	free(d->groups);
+	free(d->ages);
 	for (i = 0; i < d->nconns; i++)
 		free(d->conns[i].target);
 	free(d->conns);
@@ -810,4 +925,16 @@ uint64_t parse_option(const struct dump *d, const char *name,
 		      uint64_t dflt)
 {
 	return find_value(d->options, d->noptions, name, dflt);
+}
+
+const struct dump_age *parse_group_age(const struct dump *d,
+				       const struct dump_group *g,
+				       uint64_t age_s)
+{
+	unsigned k;
+
+	for (k = 0; k < g->nages; k++)
+		if (d->ages[g->ages + k].age_s == age_s)
+			return &d->ages[g->ages + k];
+	return NULL;
 }

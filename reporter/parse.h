@@ -7,7 +7,8 @@
  * the module map (m) in file order, the interned stacks (s) in a hash
  * table by id, and the block groups (b), the open libpq connections (C),
  * the uncleared results (R) and the cancel handles not freed (K) in file
- * order, each pointing at its stack.  Strings are unescaped and
+ * order, each pointing at its stack.  The age counts (a) of a group are
+ * kept in one list in file order, and each group names its run of them.  Strings are unescaped and
  * NUL-terminated; every number is a uint64_t as the dump has 16 hex
  * digits at most.  The reader accepts
  * exactly the grammar of shim/dumpfmt.h, skips unknown record tags and
@@ -72,6 +73,20 @@ struct dump_group {
 	uint64_t blocks;		/* number of blocks */
 	uint64_t bytes;			/* their total size */
 	uint64_t oldest_ms;		/* age of the oldest, milliseconds */
+	size_t ages;			/* index of its first a record in
+					   dump.ages (when nages > 0) */
+	unsigned nages;			/* its a records, by age */
+};
+
+/*
+ * One a record: of the blocks of the group before it, those surely older
+ * than age_s seconds.  age_s is one of LK_AGE_THRESHOLDS; the counts are
+ * not zero, at most the group's, and do not grow with age.
+ */
+struct dump_age {
+	uint64_t age_s;			/* the threshold, in seconds */
+	uint64_t blocks;		/* blocks older than it */
+	uint64_t bytes;			/* their total size */
 };
 
 /*
@@ -113,6 +128,8 @@ struct dump {
 	size_t nstacks;
 	struct dump_group *groups;	/* b records in file order */
 	size_t ngroups;
+	struct dump_age *ages;		/* a records in file order */
+	size_t nages;
 	struct dump_conn *conns;	/* C records in file order */
 	size_t nconns;
 	struct dump_pq_group *results;	/* R records in file order */
@@ -123,7 +140,7 @@ struct dump {
 	uint64_t dropped;		/* e: allocations not recorded */
 	/* capacities of the arrays above */
 	size_t options_cap, counters_cap, modules_cap, groups_cap;
-	size_t conns_cap, results_cap, cancels_cap;
+	size_t ages_cap, conns_cap, results_cap, cancels_cap;
 };
 
 /*
@@ -151,5 +168,10 @@ uint64_t parse_counter(const struct dump *d, const char *name,
 /* The value of setting name, or dflt if the dump has none. */
 uint64_t parse_option(const struct dump *d, const char *name,
 		      uint64_t dflt);
+
+/* The a record of group g for threshold age_s, or NULL if it has none. */
+const struct dump_age *parse_group_age(const struct dump *d,
+				       const struct dump_group *g,
+				       uint64_t age_s);
 
 #endif

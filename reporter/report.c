@@ -462,8 +462,7 @@ static bool is_runtime(const char *path)
 	return false;
 }
 
-/* Symbolize stack st into out and find its site. */
-static int symbolize_stack(struct report_stack *out,
+int report_symbolize_stack(struct report_stack *out,
 			   const struct dump_stack *st, struct symbolizer *s,
 			   struct util_err *err)
 {
@@ -497,17 +496,20 @@ static int symbolize_all(struct report *r, struct symbolizer *s,
 	int ret = 0;
 
 	for (i = 0; !ret && i < r->count; i++)
-		ret = symbolize_stack(&r->entries[i].st,
-				      r->entries[i].group->stack, s, err);
+		ret = report_symbolize_stack(&r->entries[i].st,
+					     r->entries[i].group->stack, s,
+					     err);
 	for (i = 0; !ret && i < r->nconns; i++)
-		ret = symbolize_stack(&r->conns[i].st, r->conns[i].stack, s,
-				      err);
+		ret = report_symbolize_stack(&r->conns[i].st,
+					     r->conns[i].stack, s, err);
 	for (i = 0; !ret && i < r->nresults; i++)
-		ret = symbolize_stack(&r->results[i].st,
-				      r->results[i].group->stack, s, err);
+		ret = report_symbolize_stack(&r->results[i].st,
+					     r->results[i].group->stack, s,
+					     err);
 	for (i = 0; !ret && i < r->ncancels; i++)
-		ret = symbolize_stack(&r->cancels[i].st,
-				      r->cancels[i].group->stack, s, err);
+		ret = report_symbolize_stack(&r->cancels[i].st,
+					     r->cancels[i].group->stack, s,
+					     err);
 	return ret;
 }
 
@@ -519,7 +521,7 @@ static int supp_check(const struct report_supp *s,
 	struct report_stack rs = { 0 };
 	int r;
 
-	r = symbolize_stack(&rs, st, sym, err);
+	r = report_symbolize_stack(&rs, st, sym, err);
 	if (r == 0)
 		*k = suppress_find(s, &rs);
 	free(rs.frames);
@@ -623,6 +625,7 @@ int report_build(struct report *r, const struct dump *d,
 
 	memset(r, 0, sizeof(*r));
 	r->dump = d;
+	r->older = o->older;
 	r->classified = report_classified(d);
 	r->scan_error = parse_counter(d, "scan_error", 0);
 	if (o->supp && o->supp->nfiles) {

@@ -25,7 +25,8 @@
  *
  * --top N keeps the first N of each list.  The summary counts every record
  * of the dump whatever the options filter out, except suppressed blocks,
- * which it counts apart.
+ * which it counts apart.  --older-than (age.h) filters the dump itself
+ * before the report is built, so the summary's sums follow it.
  */
 #ifndef LK_REPORTER_REPORT_H
 #define LK_REPORTER_REPORT_H
@@ -34,6 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "age.h"
 #include "parse.h"
 #include "symbolize.h"
 #include "suppress.h"
@@ -55,6 +57,8 @@ struct report_options {
 	bool no_addresses;	/* --no-addresses: text omits pcs, offsets */
 	struct report_supp *supp;	/* suppressions, or NULL for none;
 					   report_build fills their counts */
+	const struct age_cut *older;	/* --older-than, applied to the
+					   dump already; or NULL */
 };
 
 /* Most backend pids listed for one connection entry (the smallest). */
@@ -142,6 +146,8 @@ struct report {
 					   NULL when no file was applied */
 	bool *suppressed;		/* per b record of the dump, or NULL
 					   when nothing is suppressed */
+	const struct age_cut *older;	/* the options' --older-than, or
+					   NULL */
 };
 
 /*
@@ -180,9 +186,13 @@ int report_leak_count(const struct dump *d, struct symbolizer *s,
 bool report_leak_count_symbolizes(const struct dump *d,
 				  const struct report_supp *supp);
 
-/* --- suppressions --- */
-
-
-
+/*
+ * Symbolize stack st with s into out (zeroed by the caller; free its
+ * frames) and find its site, the first frame outside the runtimes.
+ * Returns 0, or a negative errno with err filled.
+ */
+int report_symbolize_stack(struct report_stack *out,
+			   const struct dump_stack *st, struct symbolizer *s,
+			   struct util_err *err);
 
 #endif

@@ -6,6 +6,9 @@
  *   leakshim: PROGRAM (pid N): [LIBPQ; ]MEMORY at exit after T s
  *   [leakshim: note: blocks were not classified (the scan could not run:
  *   STRERROR); every block is listed as live]
+ *   [leakshim: note: ages are recorded at 1, 10, ... and 604800 s;
+ *   --older-than S counted blocks older than T s[, at sites whose oldest
+ *   block is older than S s]]
  *   [leakshim: warning: N allocations were not tracked ...]
  *
  *   Open connections: N at FUNCTION (FILE:LINE), oldest T s[; I idle over
@@ -38,7 +41,9 @@
  * I indirect), S bytes reachable in B blocks"; otherwise they read "B
  * blocks, S bytes live" and "S bytes live in B blocks from N sites".
  * The note is there when the dump is not classified because the scan
- * failed (counter scan_error).  The suppressions table, which lists
+ * failed (counter scan_error); the --older-than note when S is not one of
+ * the ages the dump counts blocks at (the second part when S is beyond
+ * the largest).  The suppressions table, which lists
  * every pattern with what it suppressed first, and the "suppressed" part
  * are there when a suppression file was applied.  LIBPQ reads "C libpq
  * connections open (I idle over S s, X idle in a transaction), F failed
@@ -59,12 +64,13 @@
 #include <limits.h>
 #include <string.h>
 
+#include "dumpfmt.h"
 #include "text.h"
 
 /* --- pieces --- */
 
 /* A name or path, control bytes escaped. */
-static void put_text(FILE *out, const char *s)
+void text_put_text(FILE *out, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -93,7 +99,7 @@ static void put_seconds(FILE *out, uint64_t ms)
 /* "FILE:LINE", or "FILE" when the line is unknown. */
 static void put_source(FILE *out, const struct sym_frame *f)
 {
-	put_text(out, f->file);
+	text_put_text(out, f->file);
 	if (f->line)
 		fprintf(out, ":%u", f->line);
 }
@@ -102,20 +108,19 @@ static void put_source(FILE *out, const struct sym_frame *f)
 static void put_module(FILE *out, const struct sym_frame *f, bool addresses)
 {
 	putc('(', out);
-	put_text(out, f->module);
+	text_put_text(out, f->module);
 	if (addresses)
 		fprintf(out, "+0x%" PRIx64, f->offset);
 	putc(')', out);
 }
 
-/* " at FUNCTION (FILE:LINE)", leaving out what is unknown. */
-static void put_site(FILE *out, const struct sym_frame *f)
+void text_put_site(FILE *out, const struct sym_frame *f)
 {
 	if (!f->function && !f->file)
 		return;
 	fputs(" at ", out);
 	if (f->function)
-		put_text(out, f->function);
+		text_put_text(out, f->function);
 	if (f->function && f->file)
 		fputs(" (", out);
 	if (f->file)
@@ -133,7 +138,7 @@ static void put_frame(FILE *out, size_t i, const struct sym_frame *f,
 	if (addresses)
 		fprintf(out, "0x%" PRIx64 " ", f->pc);
 	fputs("in ", out);
-	put_text(out, f->function ? f->function : "??");
+	text_put_text(out, f->function ? f->function : "??");
 	if (f->file) {
 		putc(' ', out);
 		put_source(out, f);
@@ -148,12 +153,11 @@ static void put_frame(FILE *out, size_t i, const struct sym_frame *f,
 static void put_stack_site(FILE *out, const struct report_stack *st)
 {
 	if (st->nframes)
-		put_site(out, &st->frames[st->site]);
+		text_put_site(out, &st->frames[st->site]);
 }
 
-/* The numbered frames of a stack, after an entry's first line. */
-static void put_frames(FILE *out, const struct report_stack *st,
-		       bool addresses)
+void text_put_frames(FILE *out, const struct report_stack *st,
+		     bool addresses)
 {
 	size_t i;
 
@@ -179,7 +183,7 @@ static void put_entry(FILE *out, const struct report_entry *e,
 	fputs(", oldest ", out);
 	put_seconds(out, e->group->oldest_ms);
 	putc('\n', out);
-	put_frames(out, &e->st, addresses);
+	text_put_frames(out, &e->st, addresses);
 }
 
 /* "; 1 idle over 300 s (longest 301.0 s); ...; to T1, T2" of an entry. */
@@ -204,7 +208,7 @@ static void put_conn_details(FILE *out, const struct report *r,
 	}
 	for (i = 0; i < e->ntargets; i++) {
 		fputs(i ? ", " : "; to ", out);
-		put_text(out, e->targets[i]);
+		text_put_text(out, e->targets[i]);
 	}
 }
 
@@ -222,7 +226,7 @@ static void put_conn(FILE *out, const struct report *r,
 	put_seconds(out, e->oldest_ms);
 	put_conn_details(out, r, e);
 	putc('\n', out);
-	put_frames(out, &e->st, addresses);
+	text_put_frames(out, &e->st, addresses);
 }
 
 /* A results entry (with bytes) or a cancel handles entry (without). */
@@ -242,7 +246,7 @@ static void put_pq(FILE *out, const struct report_pq *e, bool results,
 	fputs(", oldest ", out);
 	put_seconds(out, e->group->oldest_ms);
 	putc('\n', out);
-	put_frames(out, &e->st, addresses);
+	text_put_frames(out, &e->st, addresses);
 }
 
 /* ", N noun-s what" when n is not zero. */
@@ -321,9 +325,29 @@ static void put_headline_memory(FILE *out, const struct report *r)
 static void put_scan_error(FILE *out, uint64_t e)
 {
 	if (e <= INT_MAX)
-		put_text(out, strerror((int)e));
+		text_put_text(out, strerror((int)e));
 	else
 		fprintf(out, "Unknown error %" PRIu64, e);
+}
+
+/* The note of --older-than S when S is not an age the dump counts at. */
+static void put_older_note(FILE *out, const struct age_cut *c)
+{
+	static const uint64_t ages[LK_NAGES] = LK_AGE_THRESHOLDS;
+	unsigned k;
+
+	if (!c || c->exact)
+		return;
+	fputs("leakshim: note: ages are recorded at ", out);
+	for (k = 0; k < LK_NAGES; k++)
+		fprintf(out, "%s%" PRIu64, k == 0 ? "" :
+			k + 1 < LK_NAGES ? ", " : " and ", ages[k]);
+	fprintf(out, " s; --older-than %s counted blocks older than %" PRIu64
+		" s", c->arg, c->age_s);
+	if (c->min_ms > c->age_s * 1000)
+		fprintf(out, ", at sites whose oldest block is older than %s s",
+			c->arg);
+	putc('\n', out);
 }
 
 static void put_headline(FILE *out, const struct report *r)
@@ -334,7 +358,7 @@ static void put_headline(FILE *out, const struct report *r)
 			 : "at interval dump";
 
 	fputs("leakshim: ", out);
-	put_text(out, report_program(r));
+	text_put_text(out, report_program(r));
 	fprintf(out, " (pid %" PRIu64 "): ", p->pid);
 	if (r->libpq)
 		put_headline_pq(out, r);
@@ -348,6 +372,7 @@ static void put_headline(FILE *out, const struct report *r)
 		put_scan_error(out, r->scan_error);
 		fputs("); every block is listed as live\n", out);
 	}
+	put_older_note(out, r->older);
 	if (r->dropped) {
 		fputs("leakshim: warning: ", out);
 		put_count(out, r->dropped, "allocation");
@@ -366,7 +391,7 @@ static void put_suppressions(FILE *out, const struct report_supp *s)
 	for (i = 0; i < s->count; i++) {
 		fprintf(out, "%8" PRIu64 " %10" PRIu64 " ",
 			s->patterns[i].blocks, s->patterns[i].bytes);
-		put_text(out, s->patterns[i].pattern);
+		text_put_text(out, s->patterns[i].pattern);
 		putc('\n', out);
 	}
 }

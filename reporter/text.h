@@ -19,4 +19,14 @@
 int text_write(FILE *out, const struct report *r,
 	       const struct report_options *o);
 
+/* A name or path from a dump or debug information, control bytes as \xHH. */
+void text_put_text(FILE *out, const char *s);
+
+/* " at FUNCTION (FILE:LINE)" of frame f, leaving out what is unknown. */
+void text_put_site(FILE *out, const struct sym_frame *f);
+
+/* The numbered frames of st, one line each ("    #0 0xPC in ..."). */
+void text_put_frames(FILE *out, const struct report_stack *st,
+		     bool addresses);
+
 #endif

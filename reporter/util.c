@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * util.c - helpers shared by the reporter's modules: error messages that
- * travel upward, growable arrays, whole-file reading.  See util.h.
+ * travel upward, growable arrays, whole-file reading, UTF-8 checking.
+ * See util.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -142,4 +143,31 @@ uint64_t util_sat_add(uint64_t a, uint64_t b)
 uint64_t util_ms_to_tenths(uint64_t ms)
 {
 	return ms / 100 + (ms % 100 >= 50);
+}
+
+size_t util_utf8_len(const unsigned char *s)
+{
+	uint32_t cp, min;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2, cp = s[0] & 0x1f, min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3, cp = s[0] & 0x0f, min = 0x800;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4, cp = s[0] & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;	/* also stops at the NUL */
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and values past Unicode are invalid. */
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
 }

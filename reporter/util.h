@@ -2,7 +2,8 @@
 /*
  * util.h - small helpers shared by the reporter's modules: an error message
  * buffer that travels upward with a negative errno, growable arrays with
- * overflow checks, and reading a whole file into memory.
+ * overflow checks, reading a whole file into memory, and telling valid
+ * UTF-8 (which JSON and XML writers keep) from bytes they must replace.
  *
  * Functions below the top level never print.  When they fail they fill a
  * struct util_err with a message that already names the file (and line,
@@ -76,5 +77,12 @@ uint64_t util_sat_add(uint64_t a, uint64_t b);
 
 /* Round milliseconds to tenths of a second, without overflow. */
 uint64_t util_ms_to_tenths(uint64_t ms);
+
+/*
+ * The length of the valid UTF-8 sequence that starts at s (NUL-terminated:
+ * the NUL ends any sequence), or 0 when there is none: a stray
+ * continuation byte, an overlong form, a surrogate, a value past U+10FFFF.
+ */
+size_t util_utf8_len(const unsigned char *s);
 
 #endif

@@ -5,8 +5,11 @@
 # program is built with known functions (one inlined into another), real
 # return addresses are taken from its disassembly, a dump is written by
 # hand around them, and the JSON and text reports are checked frame by
-# frame.  Then bad dumps must give exit status 2 and one line on stderr,
-# and 200 mutated dumps must never kill leakreport with a signal.
+# frame.  --older-than is checked on a dump with age counts (a records):
+# at a threshold, between two (with its note), past the largest, and on
+# connections, results and cancel handles.  Then bad dumps must give exit
+# status 2 and one line on stderr, and 200 mutated dumps must never kill
+# leakreport with a signal.
 #
 # Needs gcc, objdump, readelf (binutils) and jq.  $B is the build
 # directory holding leakreport (default: build, relative to the top).
@@ -351,12 +354,175 @@ ok_if "a changed build-id is reported once" test "$(grep -c \
 	"^leakreport: warning: $T/prog has changed since the dump" \
 	"$T/changed.err")" -eq 1
 
+# --- --older-than ---
+
+# h N: N in the dump's hex.
+h() {
+	printf '%x' "$1"
+}
+
+# Stack 1: direct, 950 s old, ages down to 900 s; stack 2: indirect,
+# 400.5 s old, nothing at 900 s; stack 5: live, 10 s old; stack 7:
+# reachable, 800000 s old, counted at every age up to a week.  Three
+# connections of stack 6 aged 500 s, 100 s and 2 s, and a failed connect
+# 3 s old; results 600 s and 30 s old; a cancel handle 1000 s old.
+cat >"$T/age.body" <<EOF
+P 1c8f 1c80 signal 19c6a0e7f10 $(h 900000000) 1 0
+X $T/prog
+N prog
+o conn_limit 64
+c allocs 64
+c frees 5
+m $RANGE 0 $BUILD_ID $T/prog
+s 1 2 $MAKE_RET $MAIN1_RET
+s 2 2 $OUTER_RET $MAIN2_RET
+s 5 1 $MAKE_RET
+s 6 1 $MAIN2_RET
+s 7 2 $LIBC_PC $MAKE_RET
+b 1 d a $(h 4096) $(h 950000)
+a 1 d 1 a $(h 4096)
+a 1 d a 8 $(h 3000)
+a 1 d 3c 6 $(h 2000)
+a 1 d 12c 4 $(h 1500)
+a 1 d 384 2 $(h 500)
+b 2 i 3 $(h 768) $(h 400500)
+a 2 i 1 3 $(h 768)
+a 2 i a 3 $(h 768)
+a 2 i 3c 2 $(h 512)
+a 2 i 12c 1 $(h 256)
+b 5 l 5 50 $(h 10000)
+a 5 l 1 5 50
+b 7 r 2 20 $(h 800000000)
+a 7 r 1 2 20
+a 7 r a 2 20
+a 7 r 3c 2 20
+a 7 r 12c 2 20
+a 7 r 384 2 20
+a 7 r e10 2 20
+a 7 r 5460 2 20
+a 7 r 15180 2 20
+a 7 r 93a80 1 10
+C 6 $(h 500000) $(h 500000) 0 0 0 10 u@h:5432/db
+C 6 $(h 100000) $(h 100000) 0 0 0 11 u@h:5432/db
+C 6 $(h 2000) $(h 2000) 0 0 0 12 u@h:5432/db
+C 6 $(h 3000) $(h 3000) 1 0 1 0 u@h:5432/db
+R 5 4 $(h 4000) $(h 600000)
+R 1 2 $(h 1000) $(h 30000)
+K 2 1 $(h 1000000)
+EOF
+mkdump "$T/age.body" "$T/age.dump"
+NOTE='leakshim: note: ages are recorded at 1, 10, 60, 300, 900, 3600, 21600, 86400 and 604800 s;'
+
+# older S [OPTIONS]: the JSON report of age.dump with --older-than S.
+older() {
+	s=$1
+	shift
+	"$LR" --format json --all "$@" --older-than "$s" "$T/age.dump" \
+		>"$T/older.json" 2>"$T/older.err"
+}
+
+"$LR" --format json --all "$T/age.dump" >"$T/age.json" 2>/dev/null
+jq_ok "no --older-than: every group, no older_than_s" "$T/age.json" '
+	[.leaks[] | [.kind, .bytes, .blocks]] == [["direct", 4096, 10],
+		["indirect", 768, 3], ["live", 80, 5], ["reachable", 32, 2]] and
+	has("older_than_s") == false and .summary.open_connections == 3'
+
+older 60
+ok_if "--older-than 60: exit 0, nothing on stderr" test $? -eq 0 -a \
+	! -s "$T/older.err"
+jq_ok "--older-than 60: the counts of the 60 s records" "$T/older.json" '
+	[.leaks[] | [.kind, .bytes, .blocks, .oldest_age_s]] == [
+		["direct", 2000, 6, 950.0], ["indirect", 512, 2, 400.5],
+		["reachable", 32, 2, 800000.0]]'
+jq_ok "--older-than 60: older_than_s 60 right after classified" \
+	"$T/older.json" '.older_than_s == 60 and
+	(keys_unsorted[:6] == ["format", "version", "process", "classified",
+			       "older_than_s", "summary"])'
+jq_ok "--older-than 60: the summary follows the entries" "$T/older.json" '
+	.summary | .leaked_bytes == 2000 and .leaked_blocks == 6 and
+	.indirect_bytes == 512 and .indirect_blocks == 2 and
+	.reachable_bytes == 32 and .live_bytes == 2544 and
+	.live_blocks == 10 and .total_allocs == 100'
+jq_ok "--older-than 60: connections one by one" "$T/older.json" '
+	[.connections[] | [.count, .oldest_age_s, .backend_pids]] ==
+		[[2, 500.0, [16, 17]]] and .summary.open_connections == 2 and
+	.summary.failed_connections == 0'
+jq_ok "--older-than 60: results and cancel handles by their oldest" \
+	"$T/older.json" '[.results[] | .count] == [4] and
+	.summary.uncleared_results == 4 and [.cancels[] | .count] == [1]'
+"$LR" --older-than 60 --no-addresses "$T/age.dump" >"$T/older.txt" 2>&1
+ok_if "--older-than 60 (a threshold): no note" test "$(grep -c \
+	'note: ages' "$T/older.txt")" -eq 0
+ok_if "--older-than 60: text SUMMARY follows the entries" grep -qx \
+	"SUMMARY: leakshim: 2544 bytes live in 10 blocks from 3 sites (100 allocations, 5 frees); libpq: 2 connections open (0 opened, 0 finished, 0 failed), 4 results not cleared, 1 cancel handle not freed." \
+	"$T/older.txt"
+older 60.000
+jq_ok "--older-than 60.000 is the threshold 60" "$T/older.json" \
+	'.older_than_s == 60 and (.leaks | length) == 3'
+
+older 400
+jq_ok "--older-than 400: counted at 900 s, oldest at least 400 s" \
+	"$T/older.json" '.older_than_s == 900 and
+	[.leaks[] | [.kind, .bytes, .blocks]] == [["direct", 500, 2],
+		["reachable", 32, 2]]'
+jq_ok "--older-than 400: one connection, results of 600 s" \
+	"$T/older.json" '[.connections[] | .count] == [1] and
+	.summary.open_connections == 1 and .summary.uncleared_results == 4'
+"$LR" --older-than 400 --no-addresses "$T/age.dump" >"$T/older.txt" 2>&1
+ok_if "--older-than 400: the note says 900 s" grep -qx \
+	"$NOTE --older-than 400 counted blocks older than 900 s" \
+	"$T/older.txt"
+ok_if "--older-than 400: the note is the second line" test \
+	"$(sed -n 2p "$T/older.txt" | cut -c1-30)" = \
+	"leakshim: note: ages are recor"
+ok_if "--older-than 400: one note line" test "$(grep -c 'note:' \
+	"$T/older.txt")" -eq 1
+
+older 400.6
+jq_ok "--older-than 400.6: a group 400.5 s old is out anyway" \
+	"$T/older.json" '[.leaks[] | .kind] == ["direct", "reachable"]'
+older 0.5
+jq_ok "--older-than 0.5: counted at 1 s" "$T/older.json" '
+	.older_than_s == 1 and [.leaks[] | [.kind, .bytes, .blocks]] == [
+		["direct", 4096, 10], ["indirect", 768, 3], ["live", 80, 5],
+		["reachable", 32, 2]] and .summary.open_connections == 3'
+older 5
+jq_ok "--older-than 5: counted at 10 s; live group has no 10 s record" \
+	"$T/older.json" '.older_than_s == 10 and
+	[.leaks[] | [.kind, .bytes, .blocks]] == [["direct", 3000, 8],
+		["indirect", 768, 3], ["reachable", 32, 2]]'
+older 2
+jq_ok "--older-than 2: connections of 2 s and more" "$T/older.json" '
+	.summary.open_connections == 3 and
+	.summary.failed_connections == 1'
+older 700000
+jq_ok "--older-than 700000: week counts where the oldest is that old" \
+	"$T/older.json" '.older_than_s == 604800 and
+	[.leaks[] | [.kind, .bytes, .blocks]] == [["reachable", 16, 1]] and
+	.connections == [] and .results == [] and .cancels == []'
+"$LR" --all --older-than 700000 "$T/age.dump" >"$T/older.txt" 2>&1
+ok_if "--older-than 700000: the note names both ages" grep -qx \
+	"$NOTE --older-than 700000 counted blocks older than 604800 s, at sites whose oldest block is older than 700000 s" \
+	"$T/older.txt"
+older 900000
+jq_ok "--older-than 900000: nothing that old" "$T/older.json" '
+	.leaks == [] and .summary.live_bytes == 0'
+"$LR" --leak-count --older-than 300 "$T/age.dump" >"$T/older.txt" 2>&1
+ok_if "--leak-count --older-than 300: unclassified, no leaks" test \
+	"$(cat "$T/older.txt")" = "0 0"
+sed 's/^c frees 5$/c classified 1/' "$T/age.body" >"$T/agec.body"
+mkdump "$T/agec.body" "$T/agec.dump"
+"$LR" --leak-count --older-than 300 "$T/agec.dump" >"$T/older.txt" 2>&1
+ok_if "--leak-count --older-than 300, classified: only the old leaks" \
+	test "$(cat "$T/older.txt")" = "5 1756"
+
 # --- usage ---
 
 "$LR" --help >"$T/help" 2>&1
 ok_if "--help: exit 0, usage on stdout" grep -q '^usage: leakreport' "$T/help"
 for args in "--format pprof" "--format sarif" "--suppressions" \
-	"--older-than 5" "diff" "trend" "--bogus" "--top x" "--format xml" \
+	"--older-than -1" "--older-than 1e3" "--older-than 5s" \
+	"--older-than ." "diff" "trend" "--bogus" "--top x" "--format xml" \
 	"--top"; do
 	# shellcheck disable=SC2086
 	"$LR" $args "$T/a.dump" >/dev/null 2>"$T/usage.err"

@@ -2,8 +2,8 @@
 /*
  * t_parse.c - unit tests of the dump reader (reporter/parse.c): a valid
  * dump becomes the exact model, escapes decode, unknown records are
- * skipped, the suppression file (S) and the libpq records (C, R, K) land
- * in the model, and every kind
+ * skipped, the suppression file (S), the libpq records (C, R, K) and the
+ * age counts (a) land in the model, and every kind
  * of damage is rejected with a message that names the file and the line,
  * without crashing (run it under ASan too).
  */
@@ -221,6 +221,59 @@ static void test_valid_pq(void)
 	is_int(accepted, 0, "no prefix of the libpq dump is accepted");
 }
 
+/* --- ages --- */
+
+static const char valid_ages[] =
+	"leakshim-dump 1\n"
+	"P 1c8f 1c80 interval 19c6a0e7f10 36ee80 2 0\n"
+	"s 1 1 5\n"
+	"s 2 1 6\n"
+	"b 1 d a 2800 493e0\n"
+	"a 1 d 1 a 2800\n"
+	"a 1 d a 8 2000\n"
+	"a 1 d 3c 8 2000\n"
+	"z a later record between a records is skipped\n"
+	"a 1 d 12c 2 800\n"
+	"b 1 r 3 30 1f4\n"
+	"b 2 l 5 0 93a8100\n"
+	"a 2 l 1 5 0\n"
+	"a 2 l 93a80 1 0\n"
+	"b 2 d 1 10 0\n"
+	"e e 0\n";
+
+static void test_valid_ages(void)
+{
+	const struct dump_age *a;
+	struct util_err err;
+	struct dump d;
+	int r = parse_str(&d, valid_ages, &err);
+
+	is_int(r, 0, "valid dump with a records parses");
+	if (r)
+		printf("# %s\n", err.msg);
+	is_int(d.ngroups, 4, "a records are not groups");
+	is_int(d.nages, 6, "six a records");
+	is_int(d.groups[0].nages, 4, "group 1: four ages");
+	is_int(d.groups[1].nages, 0, "group 2: none");
+	is_int(d.groups[2].nages, 2, "group 3: two ages, with a gap");
+	is_int(d.groups[3].nages, 0, "group 4: none");
+	a = parse_group_age(&d, &d.groups[0], 300);
+	ok(a && a->blocks == 2 && a->bytes == 0x800,
+	   "group 1 older than 300 s: 2 blocks, 2048 bytes");
+	a = parse_group_age(&d, &d.groups[0], 10);
+	ok(a && a->age_s == 10 && a->blocks == 8 && a->bytes == 0x2000,
+	   "group 1 older than 10 s");
+	ok(parse_group_age(&d, &d.groups[0], 900) == NULL,
+	   "group 1 has nothing older than 900 s");
+	ok(parse_group_age(&d, &d.groups[2], 604800) != NULL &&
+	   parse_group_age(&d, &d.groups[2], 60) == NULL,
+	   "group 3: a week, and no 60 s record");
+	ok(parse_group_age(&d, &d.groups[1], 1) == NULL,
+	   "a group without a records has no ages");
+	parse_free(&d);
+	ok(d.ages == NULL && d.nages == 0, "parse_free zeroes the ages");
+}
+
 /* --- rejections --- */
 
 /* A damaged dump, the line its message must name and words it must say. */
@@ -350,6 +403,55 @@ static const struct bad_case bad_cases[] = {
 	  "K record names stack 2" },
 	{ "K: duplicate stack", HEAD "s 1 1 5\ns 2 1 6\nK 1 1 1\nK 2 1 1\n"
 	  "K 1 1 1\n", 7, "second K record for stack 1" },
+	/* a stack class age_s blocks bytes, after b stack class ... */
+#define AB	HEAD "s 1 1 5\ns 2 1 6\nb 1 d 4 40 2710\n"
+	{ "a: no b record before it", HEAD "s 1 1 5\na 1 d 1 1 1\n", 4,
+	  "a record for stack 1 class d does not follow the b record of "
+	  "that stack and class" },
+	{ "a: first record of all", HEAD "a 1 d 1 1 1\n", 3,
+	  "does not follow the b record" },
+	{ "a: another stack", AB "a 2 d 1 1 1\n", 6,
+	  "a record for stack 2 class d does not follow" },
+	{ "a: another class", AB "a 1 r 1 1 1\n", 6,
+	  "a record for stack 1 class r does not follow" },
+	{ "a: an s record in between", AB "s 3 1 7\na 1 d 1 1 1\n", 7,
+	  "does not follow the b record" },
+	{ "a: a C record in between", AB "C 1 0 0 0 0 0 0 t\na 1 d 1 1 1\n",
+	  7, "does not follow the b record" },
+	{ "a: after the next b record", AB "b 2 d 1 1 1\na 1 d 1 1 1\n", 7,
+	  "a record for stack 1 class d does not follow" },
+	{ "a: age not a threshold", AB "a 1 d 2 1 1\n", 6,
+	  "bad a record: age_s 2 is not one of the ages 1 a 3c 12c 384 e10 "
+	  "5460 15180 93a80" },
+	{ "a: age zero", AB "a 1 d 0 1 1\n", 6, "age_s 0 is not one of" },
+	{ "a: a week and a second", AB "a 1 d 93a81 1 1\n", 6,
+	  "age_s 93a81 is not one of" },
+	{ "a: the same age twice", AB "a 1 d 3c 2 2\na 1 d 3c 1 1\n", 7,
+	  "age_s 3c comes after age_s 3c (ages must increase)" },
+	{ "a: ages decreasing", AB "a 1 d 3c 2 2\na 1 d a 2 2\n", 7,
+	  "age_s a comes after age_s 3c" },
+	{ "a: no blocks", AB "a 1 d 1 0 0\n", 6,
+	  "bad a record: no blocks" },
+	{ "a: more blocks than its b", AB "a 1 d 1 5 10\n", 6,
+	  "5 blocks, 10 bytes are more than its b record's 4 blocks, 40 "
+	  "bytes" },
+	{ "a: more bytes than its b", AB "a 1 d 1 1 41\n", 6,
+	  "are more than its b record's" },
+	{ "a: blocks grow with age", AB "a 1 d 1 2 20\na 1 d a 3 20\n", 7,
+	  "3 blocks, 20 bytes are more than the 2 blocks, 20 bytes older "
+	  "than age_s 1 (counts cannot grow with age)" },
+	{ "a: bytes grow with age", AB "a 1 d 1 2 20\na 1 d a 2 21\n", 7,
+	  "counts cannot grow with age" },
+	{ "a: too few fields", AB "a 1 d 1 1\n", 6,
+	  "bad a record: too few fields (expected 5)" },
+	{ "a: too many fields", AB "a 1 d 1 1 1 1\n", 6,
+	  "bad a record: too many fields (expected 5)" },
+	{ "a: bad class", AB "a 1 x 1 1 1\n", 6,
+	  "bad a record: class 'x'" },
+	{ "a: bad hex age", AB "a 1 d 3C 1 1\n", 6,
+	  "bad a record: age_s '3C'" },
+	{ "a: no space after tag", AB "a\n", 6, "no space after the tag" },
+#undef AB
 };
 
 static void test_bad_case(const struct bad_case *c)
@@ -455,6 +557,7 @@ int main(void)
 
 	test_valid();
 	test_valid_pq();
+	test_valid_ages();
 	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++)
 		test_bad_case(&bad_cases[i]);
 	test_nul_byte();
