@@ -32,13 +32,15 @@ static inline int lk_ready(void)
 	return lk_likely(lk_real.malloc != NULL) || lk_real_resolve();
 }
 
-static inline void lk_note_alloc(void *p, size_t size)
+/* Inlined into each wrapper, so that the stack walk starts there. */
+static inline __attribute__((always_inline)) void lk_note_alloc(void *p,
+								size_t size)
 {
 	int e;
 
 	if (p && lk_tracking() && lk_guard_enter()) {
 		e = errno;
-		lk_track_alloc(p, size);
+		lk_track_alloc(p, size, LK_CAPTURE());
 		errno = e;
 		lk_guard_leave();
 	}
@@ -112,7 +114,7 @@ LK_EXPORT void *realloc(void *p, size_t size)
 		return NULL;	/* unreachable: p came from somewhere */
 	if (!lk_tracking() || !lk_guard_enter())
 		return lk_real.realloc(p, size);
-	q = lk_track_realloc(p, size);
+	q = lk_track_realloc(p, size, LK_CAPTURE());
 	lk_guard_leave();
 	return q;
 }

@@ -50,6 +50,22 @@ static struct {
 static struct lk_index *lk_index;	/* current index, published */
 
 static unsigned lk_depth = 32;
+
+/*
+ * A per-thread memo of recent stacks: hash and length to id.  A program
+ * allocates from the same few stacks over and over; a hit skips the depot
+ * probe and the frame comparison.  It trusts the 64-bit hash: two distinct
+ * stacks of one length would have to collide in it, a chance of about one
+ * in 2^64 per pair.
+ */
+#define LK_MEMO 256
+struct lk_memo {
+	uint64_t hash;
+	uint32_t n;
+	uint32_t id;		/* 0: empty */
+};
+static __thread struct lk_memo lk_memo[LK_MEMO]
+	__attribute__((tls_model("initial-exec")));
 static uintptr_t lk_self_lo, lk_self_hi;
 
 void lk_stack_init(unsigned depth, uintptr_t self_lo, uintptr_t self_hi)
@@ -59,17 +75,23 @@ void lk_stack_init(unsigned depth, uintptr_t self_lo, uintptr_t self_hi)
 	lk_self_hi = self_hi;
 }
 
-int lk_stack_capture(uintptr_t *pc)
+int lk_stack_trim(uintptr_t *pc, int n)
 {
-	int n, i, keep = 0;
+	int i, keep = 0;
 
-	n = unw_backtrace((void **)pc, (int)lk_depth + LK_STACK_SLACK);
-	/* Drop the shim's frames: the wrapper on top, and the libpq
-	 * wrappers that libpq re-enters further down. */
+	/* The wrapper on top, and the libpq wrappers that libpq re-enters
+	 * further down. */
 	for (i = 0; i < n && keep < (int)lk_depth; i++)
 		if (pc[i] < lk_self_lo || pc[i] >= lk_self_hi)
 			pc[keep++] = pc[i];
 	return keep;
+}
+
+int lk_stack_capture(uintptr_t *pc)
+{
+	int n = unw_backtrace((void **)pc, (int)lk_depth + LK_STACK_SLACK);
+
+	return lk_stack_trim(pc, n);
 }
 
 static uint64_t lk_stack_hash(const uintptr_t *pc, int n)
@@ -184,16 +206,27 @@ static uint32_t lk_stack_insert_locked(uint64_t h, const uintptr_t *pc,
 uint32_t lk_stack_intern(const uintptr_t *pc, int n)
 {
 	uint64_t h = lk_stack_hash(pc, n);
-	struct lk_index *idx = __atomic_load_n(&lk_index, __ATOMIC_ACQUIRE);
+	struct lk_memo *m = &lk_memo[h & (LK_MEMO - 1)];
+	struct lk_index *idx;
 	struct lk_stack *s;
 	uint32_t id;
 
-	if (idx && (s = lk_index_find(idx, h, pc, n)))
-		return s->id;
-	lk_lock(&lk_depot.lock);
-	s = lk_index ? lk_index_find(lk_index, h, pc, n) : NULL;
-	id = s ? s->id : lk_stack_insert_locked(h, pc, n);
-	lk_unlock(&lk_depot.lock);
+	if (m->id && m->hash == h && m->n == (uint32_t)n)
+		return m->id;
+	idx = __atomic_load_n(&lk_index, __ATOMIC_ACQUIRE);
+	if (idx && (s = lk_index_find(idx, h, pc, n))) {
+		id = s->id;
+	} else {
+		lk_lock(&lk_depot.lock);
+		s = lk_index ? lk_index_find(lk_index, h, pc, n) : NULL;
+		id = s ? s->id : lk_stack_insert_locked(h, pc, n);
+		lk_unlock(&lk_depot.lock);
+	}
+	if (id) {
+		m->hash = h;
+		m->n = (uint32_t)n;
+		m->id = id;
+	}
 	return id;
 }
 

@@ -33,6 +33,10 @@ void lk_stack_init(unsigned depth, uintptr_t self_lo, uintptr_t self_hi);
  */
 int lk_stack_capture(uintptr_t *pc);
 
+/* Drops the shim's own frames from pc[0..n), wherever they are, and
+ * keeps at most `depth`; returns how many are left. */
+int lk_stack_trim(uintptr_t *pc, int n);
+
 /* The id of this stack, interning it if new; 0 if it could not be stored
  * (arena exhausted or too many stacks). */
 uint32_t lk_stack_intern(const uintptr_t *pc, int n);

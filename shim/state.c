@@ -18,6 +18,7 @@
 #include "shim.h"
 #include "stack.h"
 #include "table.h"
+#include "track.h"
 
 int lk_state = LK_INIT;
 struct lk_config lk_cfg;
@@ -88,6 +89,7 @@ static int lk_init_locked(void)
 	if (!lk_modmap_range((uintptr_t)&lk_init_locked, &lo, &hi))
 		lo = hi = 0;
 	lk_stack_init(lk_cfg.depth, lo, hi);
+	lk_capture_frames = (int)lk_cfg.depth + 1;
 	if (!lk_table_init()) {
 		lk_warn("out of memory for the tables; not tracking");
 		return LK_DEAD;

@@ -11,13 +11,13 @@
  * and PQfreeCancel all end in free(), even when they were called through a
  * dlsym handle that bypasses the shim's libpq wrappers.
  *
- * The capture buffer is thread-local rather than on the stack: it is 2 KiB,
- * and threads with small stacks (16 KiB is legal) allocate too.  The guard
- * keeps a signal handler's nested malloc from touching it.
+ * The wrappers walk the stack themselves (track.h says why); what they
+ * walked is trimmed of the shim's frames here.
  */
 #include <errno.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "pq.h"
 #include "real.h"
 #include "shim.h"
@@ -25,8 +25,9 @@
 #include "table.h"
 #include "track.h"
 
-static __thread uintptr_t lk_pcbuf[LK_STACK_CAPTURE]
+__thread uintptr_t lk_pcbuf[LK_STACK_CAPTURE]
 	__attribute__((tls_model("initial-exec")));
+int lk_capture_frames = LK_DEFAULT_DEPTH + 1;
 
 static void lk_record(void *p, size_t size, int n)
 {
@@ -34,15 +35,15 @@ static void lk_record(void *p, size_t size, int n)
 
 	b.addr = (uintptr_t)p;
 	b.size = size;
-	b.stack = lk_stack_intern(lk_pcbuf, n);
+	b.stack = lk_stack_intern(lk_pcbuf, lk_stack_trim(lk_pcbuf, n));
 	b.birth = __atomic_load_n(&lk_now, __ATOMIC_RELAXED);
 	b.resource = 0;
 	lk_table_add(&b);
 }
 
-void lk_track_alloc(void *p, size_t size)
+void lk_track_alloc(void *p, size_t size, int n)
 {
-	lk_record(p, size, lk_stack_capture(lk_pcbuf));
+	lk_record(p, size, n);
 }
 
 void lk_track_free(void *p)
@@ -53,13 +54,12 @@ void lk_track_free(void *p)
 		lk_pq_freed(p);
 }
 
-void *lk_track_realloc(void *p, size_t size)
+void *lk_track_realloc(void *p, size_t size, int n)
 {
 	struct lk_block old;
-	int n, had, e;
+	int had, e;
 	void *q;
 
-	n = lk_stack_capture(lk_pcbuf);
 	had = lk_table_del((uintptr_t)p, &old);
 	q = lk_real.realloc(p, size);
 	e = errno;
