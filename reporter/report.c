@@ -447,6 +447,20 @@ static int select_pq(struct report_pq **out, size_t *count,
 /* --- stacks --- */
 
 /* Whether path is one of the libraries a site is never in. */
+/* A frame of the shim itself: the malloc path leaves the frames of the
+ * shim's libpq wrappers that libpq re-enters in stacks, for the reporter
+ * to drop. */
+static bool is_shim(const char *path)
+{
+	const char *base;
+
+	if (!path)
+		return false;
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	return !strncmp(base, "libleakshim", 11);
+}
+
 static bool is_runtime(const char *path)
 {
 	const char *base;
@@ -475,6 +489,8 @@ int report_symbolize_stack(struct report_stack *out,
 		r = symbolize_pc(s, st->pcs[i], &f, &n, err);
 		if (r)
 			return r;
+		if (n && is_shim(f[0].module))
+			continue;	/* the shim's wrapper, libpq re-entered */
 		if (util_grow(&out->frames, &cap, out->nframes + n,
 			      sizeof(*f)))
 			return util_fail(err, -ENOMEM, "out of memory");

@@ -66,7 +66,7 @@ struct lk_memo {
 };
 static __thread struct lk_memo lk_memo[LK_MEMO]
 	__attribute__((tls_model("initial-exec")));
-static uintptr_t lk_self_lo, lk_self_hi;
+uintptr_t lk_self_lo, lk_self_hi;
 
 void lk_stack_init(unsigned depth, uintptr_t self_lo, uintptr_t self_hi)
 {
@@ -77,12 +77,24 @@ void lk_stack_init(unsigned depth, uintptr_t self_lo, uintptr_t self_hi)
 
 int lk_stack_trim(uintptr_t *pc, int n)
 {
-	int i, keep = 0;
+	int i, keep, top = 0;
 
-	/* The wrapper on top, and the libpq wrappers that libpq re-enters
-	 * further down. */
-	for (i = 0; i < n && keep < (int)lk_depth; i++)
-		if (pc[i] < lk_self_lo || pc[i] >= lk_self_hi)
+	/* The wrapper on top, and (rarely) the libpq wrappers that libpq
+	 * re-enters further down: look for those without copying. */
+	while (top < n && lk_stack_is_self(pc[top]))
+		top++;
+	for (i = top; i < n && !lk_stack_is_self(pc[i]); i++)
+		;
+	if (i == n) {
+		keep = n - top;
+		if (keep > (int)lk_depth)
+			keep = (int)lk_depth;
+		if (top)
+			memmove(pc, pc + top, (size_t)keep * sizeof(*pc));
+		return keep;
+	}
+	for (keep = 0, i = top; i < n && keep < (int)lk_depth; i++)
+		if (!lk_stack_is_self(pc[i]))
 			pc[keep++] = pc[i];
 	return keep;
 }
@@ -94,17 +106,27 @@ int lk_stack_capture(uintptr_t *pc)
 	return lk_stack_trim(pc, n);
 }
 
+/*
+ * Two independent lanes of rotate-and-add over the frames, so the loop
+ * costs about a cycle a frame, then one strong mix.  Return addresses are
+ * already well spread; the mix is what makes the low bits (the index and
+ * the memo slot) good.
+ */
 static uint64_t lk_stack_hash(const uintptr_t *pc, int n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ (uint64_t)n;
+	uint64_t a = 0x9e3779b97f4a7c15ull, b = (uint64_t)n;
 	int i;
 
-	for (i = 0; i < n; i++) {
-		h ^= pc[i];
-		h *= 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
+	for (i = 0; i + 1 < n; i += 2) {
+		a = ((a << 13) | (a >> 51)) + pc[i];
+		b = ((b << 17) | (b >> 47)) + pc[i + 1];
 	}
-	return h;
+	if (i < n)
+		a = ((a << 13) | (a >> 51)) + pc[i];
+	a ^= b * 0xff51afd7ed558ccdull;
+	a ^= a >> 29;
+	a *= 0xc4ceb9fe1a85ec53ull;
+	return a ^ (a >> 32);
 }
 
 static int lk_stack_equal(const struct lk_stack *s, uint64_t h,

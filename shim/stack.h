@@ -33,6 +33,15 @@ void lk_stack_init(unsigned depth, uintptr_t self_lo, uintptr_t self_hi);
  */
 int lk_stack_capture(uintptr_t *pc);
 
+/* Bounds of the shim's own text, for lk_stack_is_self. */
+extern uintptr_t lk_self_lo, lk_self_hi;
+
+/* Is pc in the shim's own text? */
+static inline int lk_stack_is_self(uintptr_t pc)
+{
+	return pc - lk_self_lo < lk_self_hi - lk_self_lo;
+}
+
 /* Drops the shim's own frames from pc[0..n), wherever they are, and
  * keeps at most `depth`; returns how many are left. */
 int lk_stack_trim(uintptr_t *pc, int n);

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "guard.h"
 #include "lock.h"
 #include "table.h"
 
@@ -230,6 +231,26 @@ int lk_table_del(uintptr_t addr, struct lk_block *old)
 			s->frees++;
 			found = 1;
 		}
+	}
+	lk_unlock(&s->lock);
+	return found;
+}
+
+int lk_table_drop(uintptr_t addr)
+{
+	uint64_t h = lk_addr_hash(addr);
+	struct lk_shard *s = lk_shard_of(h);
+	uint64_t i;
+	int found = 0;
+
+	if (lk_unlikely(!lk_addr_ok(addr)))
+		return 0;
+	lk_lock(&s->lock);
+	i = lk_probe(s, h, (uint64_t)addr >> 3);
+	if (s->slot[i].key) {
+		found = (s->slot[i].val & LK_RESOURCE) ? 2 : 1;
+		lk_erase_locked(s, i);
+		s->frees++;
 	}
 	lk_unlock(&s->lock);
 	return found;

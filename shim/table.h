@@ -37,6 +37,10 @@ int lk_table_del(uintptr_t addr, struct lk_block *old);
  * free reaches pq.c whoever calls it.  Returns 0 if addr is not live. */
 int lk_table_mark(uintptr_t addr);
 
+/* lk_table_del for free(): 0 if addr had no record, 1 if it had one, 2 if
+ * it was a marked libpq object. */
+int lk_table_drop(uintptr_t addr);
+
 /* Puts back a record taken out with lk_table_del (a failed realloc): not
  * counted as an allocation, nor its removal as a free. */
 void lk_table_restore(const struct lk_block *b);

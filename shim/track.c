@@ -29,13 +29,23 @@ __thread uintptr_t lk_pcbuf[LK_STACK_CAPTURE]
 	__attribute__((tls_model("initial-exec")));
 int lk_capture_frames = LK_DEFAULT_DEPTH + 1;
 
+/*
+ * The frames LK_CAPTURE walked start with the wrapper's own, which is
+ * dropped.  Frames of the shim further down (libpq calling itself through
+ * the shim's libpq wrappers) are rare and stay: the reporter leaves out
+ * frames of libleakshim.so.  So the malloc path never copies frames.
+ */
 static void lk_record(void *p, size_t size, int n)
 {
 	struct lk_block b;
+	int top = n > 0 && lk_stack_is_self(lk_pcbuf[0]);
 
+	n -= top;
+	if (n > lk_capture_frames - 1)
+		n = lk_capture_frames - 1;
 	b.addr = (uintptr_t)p;
 	b.size = size;
-	b.stack = lk_stack_intern(lk_pcbuf, lk_stack_trim(lk_pcbuf, n));
+	b.stack = lk_stack_intern(lk_pcbuf + top, n);
 	b.birth = __atomic_load_n(&lk_now, __ATOMIC_RELAXED);
 	b.resource = 0;
 	lk_table_add(&b);
@@ -48,9 +58,7 @@ void lk_track_alloc(void *p, size_t size, int n)
 
 void lk_track_free(void *p)
 {
-	struct lk_block old;
-
-	if (lk_table_del((uintptr_t)p, &old) && lk_unlikely(old.resource))
+	if (lk_unlikely(lk_table_drop((uintptr_t)p) == 2))
 		lk_pq_freed(p);
 }
 
