@@ -32,9 +32,9 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP $(CFLAGS)
 SHIM_CFLAGS = -fPIC -fvisibility=hidden -ftls-model=initial-exec \
 	-fno-builtin-malloc -fno-builtin-calloc -fno-builtin-free \
 	-fno-builtin-realloc -I/usr/include/x86_64-linux-gnu
-SHIM_LIBS = -shared -Wl,--no-undefined -Wl,-z,nodelete -lunwind -ldl -lpthread
+SHIM_LIBS = -shared -Wl,--no-undefined -Wl,-z,nodelete -lunwind -ldl -lpthread -lm
 
-SHIM_CORE = arena config out stack table track boot real dump dumpfile modmap state pq scan threads metrics
+SHIM_CORE = arena config out stack table track boot real dump dumpfile modmap state pq scan threads metrics sample
 SHIM_SRCS = $(addprefix shim/,$(addsuffix .c,$(SHIM_CORE))) \
 	shim/shim.c shim/ctl.c shim/verdict.c shim/preload.c
 SHIM_OBJS = $(SHIM_SRCS:shim/%.c=$(B)/shim/%.o)
@@ -107,7 +107,7 @@ UNIT_SHIM_OBJS = $(filter-out $(B)/shim/preload.o $(B)/shim/shim.o \
 $(B)/tests/t_%: tests/unit/t_%.c $(UNIT_SHIM_OBJS) $(REPORT_OBJS) tests/tap.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Ishim -Ireporter -Itests -o $@ $< \
-		$(UNIT_SHIM_OBJS) $(REPORT_OBJS) -lunwind -ldl -lpthread $(REPORT_LIBS)
+		$(UNIT_SHIM_OBJS) $(REPORT_OBJS) -lunwind -ldl -lpthread -lm $(REPORT_LIBS)
 
 check: all examples $(UNIT_BINS) $(B)/tests/pqcases $(B)/tests/leakcases
 	B=$(abspath $(B)) prove -f $(UNIT_BINS) tests/t[0-9]*.sh

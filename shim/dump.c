@@ -36,6 +36,7 @@
 #include "dumpfmt.h"
 #include "lock.h"
 #include "out.h"
+#include "sample.h"
 #include "shim.h"
 #include "stack.h"
 #include "table.h"
@@ -196,7 +197,8 @@ static int lk_job_gather(struct lk_job *j, const struct lk_scan_self *self,
 	if (!locked)
 		lk_table_lock_all();
 	r = lk_snap_take_locked(&j->d.snap);
-	if (!r && self) {
+	/* Sampled blocks are too few to scan for: they stay live. */
+	if (!r && self && !lk_sampling) {
 		j->d.scan_error = -lk_scan_classify(&j->d.snap, self,
 						    &j->d.scan);
 		j->d.classified = !j->d.scan_error;
@@ -331,6 +333,8 @@ int lk_dump_live(const char *reason)
 	pid_t pid;
 	int r;
 
+	if (lk_sampling)	/* nothing to classify: no need for a child */
+		return lk_dump(reason, NULL);
 	lk_lock(&lk_dump_lock);
 	r = lk_job_begin(&j, reason);
 	if (!r)

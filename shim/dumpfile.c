@@ -14,6 +14,7 @@
  * the scan's child too, so it only uses system calls and the arena.
  */
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "dumpfile.h"
 #include "dumpfmt.h"
 #include "out.h"
+#include "sample.h"
 #include "stack.h"
 #include "table.h"
 
@@ -34,17 +36,36 @@ static const uint32_t lk_ages[LK_NAGES] = LK_AGE_THRESHOLDS;
 
 /* Totals of one stack in one class. */
 struct lk_agg {
-	uint64_t blocks;
+	uint64_t blocks;	/* blocks recorded (sampled ones, when sampling) */
 	uint64_t bytes;
 	uint32_t oldest;	/* smallest birth seen */
 	uint32_t age_slot;	/* 1 + index into the writer's `ages`, or 0 */
+	double eblocks;		/* estimates: each block counts its weight */
+	double ebytes;
+	double vbytes;		/* the variance of the bytes estimate */
 };
 
-/* Blocks and bytes older than each threshold, for one stack and class. */
+/* Blocks and bytes older than each threshold, for one stack and class
+ * (estimates, weighted as in struct lk_agg). */
 struct lk_ages {
-	uint64_t blocks[LK_NAGES];
-	uint64_t bytes[LK_NAGES];
+	double blocks[LK_NAGES];
+	double bytes[LK_NAGES];
 };
+
+/*
+ * A block's weight: 1 when every allocation is tracked; when sampling,
+ * 1 / P(sampled) (sample.c), which makes the sums unbiased estimates of
+ * the blocks and bytes all allocations at the site hold.
+ */
+static double lk_weight(uint64_t size)
+{
+	return lk_sampling ? lk_sample_weight(size) : 1.0;
+}
+
+static uint64_t lk_round(double x)
+{
+	return x <= 0 ? 0 : (uint64_t)(x + 0.5);
+}
 
 /* The writer's working state. */
 struct lk_writer {
@@ -103,6 +124,7 @@ static void lk_add_ages(struct lk_writer *w)
 	struct lk_agg *a;
 	struct lk_ages *g;
 	uint64_t age;
+	double wt;
 	int k;
 
 	for (i = 0; i < n; i++)
@@ -127,9 +149,10 @@ static void lk_add_ages(struct lk_writer *w)
 			continue;
 		g = &w->ages[a->age_slot - 1];
 		age = lk_age_min_ms(w->up, s->b[i].birth) / 1000;
+		wt = lk_weight(s->b[i].size);
 		for (k = 0; k < LK_NAGES && age >= lk_ages[k]; k++) {
-			g->blocks[k]++;
-			g->bytes[k] += s->b[i].size;
+			g->blocks[k] += wt;
+			g->bytes[k] += wt * (double)s->b[i].size;
 		}
 	}
 }
@@ -141,6 +164,7 @@ static void lk_add_up(struct lk_writer *w, struct lk_dump_totals *t)
 	struct lk_agg *a;
 	uint64_t i;
 	uint32_t id;
+	double wt;
 
 	for (i = 0; i < s->n; i++) {
 		id = s->b[i].stack;
@@ -151,6 +175,11 @@ static void lk_add_up(struct lk_writer *w, struct lk_dump_totals *t)
 			a->oldest = s->b[i].birth;
 		a->blocks++;
 		a->bytes += s->b[i].size;
+		wt = lk_weight(s->b[i].size);
+		a->eblocks += wt;
+		a->ebytes += wt * (double)s->b[i].size;
+		a->vbytes += (wt * wt - wt) * (double)s->b[i].size *
+			     (double)s->b[i].size;
 		if (!w->need[id])
 			t->sites++;
 		w->need[id] = 1;
@@ -303,16 +332,29 @@ static void lk_write_ages(struct lk_writer *w, uint32_t id, char cls,
 {
 	int k;
 
-	for (k = 0; k < LK_NAGES && g->blocks[k]; k++) {
+	for (k = 0; k < LK_NAGES && lk_round(g->blocks[k]); k++) {
 		lk_rec(w, LK_TAG_AGES);
 		lk_hexf(w, id);
 		lk_out_char(&w->out, ' ');
 		lk_out_char(&w->out, cls);
 		lk_hexf(w, lk_ages[k]);
-		lk_hexf(w, g->blocks[k]);
-		lk_hexf(w, g->bytes[k]);
+		lk_hexf(w, lk_round(g->blocks[k]));
+		lk_hexf(w, lk_round(g->bytes[k]));
 		lk_out_char(&w->out, '\n');
 	}
+}
+
+/* Behind a sampled estimate: how many samples, and its standard error. */
+static void lk_write_samples(struct lk_writer *w, uint32_t id, char cls,
+			     const struct lk_agg *a)
+{
+	lk_rec(w, LK_TAG_SAMPLES);
+	lk_hexf(w, id);
+	lk_out_char(&w->out, ' ');
+	lk_out_char(&w->out, cls);
+	lk_hexf(w, a->blocks);
+	lk_hexf(w, lk_round(sqrt(a->vbytes)));
+	lk_out_char(&w->out, '\n');
 }
 
 static void lk_write_blocks(struct lk_writer *w)
@@ -330,10 +372,12 @@ static void lk_write_blocks(struct lk_writer *w)
 			lk_hexf(w, id);
 			lk_out_char(&w->out, ' ');
 			lk_out_char(&w->out, lk_class_letter[k]);
-			lk_hexf(w, a->blocks);
-			lk_hexf(w, a->bytes);
+			lk_hexf(w, lk_round(a->eblocks));
+			lk_hexf(w, lk_round(a->ebytes));
 			lk_hexf(w, lk_age_ms(w->up, a->oldest));
 			lk_out_char(&w->out, '\n');
+			if (lk_sampling)
+				lk_write_samples(w, id, lk_class_letter[k], a);
 			if (a->age_slot)
 				lk_write_ages(w, id, lk_class_letter[k],
 					      &w->ages[a->age_slot - 1]);

@@ -17,6 +17,8 @@
  *   s id n pc1 ... pcn                   an interned stack, innermost first
  *   b stack class blocks bytes oldest_ms live blocks of one stack and class
  *   a stack class age_s blocks bytes     of those, the ones older than age_s
+ *   w stack class samples stderr_bytes   when sampling: the b record is an
+ *                                        estimate from this many samples
  *   C stack age_ms idle_ms status xact flags pid target
  *                                        one open libpq connection
  *   R stack count bytes oldest_ms        results not cleared, per stack
@@ -32,7 +34,9 @@
  *
  * Order: P, X, N and S come before the first m; every s comes before the
  * first b, C, R or K that names it; an a record follows the b record of
- * its stack and class; e is last.  age_s is one of LK_AGE_THRESHOLDS, and
+ * its stack and class, as does a w record (written only when `o sample`
+ * is not 0: then b, a and the summary figures are unbiased estimates);
+ * e is last.  age_s is one of LK_AGE_THRESHOLDS, and
  * an a record is written only when some block is that old.  In C, status is libpq's
  * ConnStatusType and xact its PGTransactionStatusType at dump time, flags
  * holds LK_CONN_*; target is "user@host:port/dbname", never a password.  A reader rejects a first line with
@@ -56,6 +60,7 @@
 #define LK_TAG_STACK		's'
 #define LK_TAG_BLOCKS		'b'
 #define LK_TAG_AGES		'a'
+#define LK_TAG_SAMPLES		'w'
 #define LK_TAG_CONN		'C'
 #define LK_TAG_RESULTS		'R'
 #define LK_TAG_CANCELS		'K'

@@ -52,6 +52,7 @@
 #include "guard.h"
 #include "lock.h"
 #include "pq.h"
+#include "sample.h"
 #include "shim.h"
 #include "stack.h"
 #include "table.h"
@@ -420,6 +421,30 @@ LK_EXPORT void *PQgetCancel(void *conn)
 	}
 	return c;
 }
+
+/*
+ * In sampling mode the blocks of libpq objects are not recorded (only
+ * sampled ones are), so their free() tells nothing: the destructors are
+ * wrapped instead.  This misses objects destroyed through a dlsym handle
+ * (ctypes), which tracking every allocation does not.
+ */
+#define LK_PQ_DESTROY(name) \
+LK_EXPORT void name(void *obj); \
+LK_EXPORT void name(void *obj) \
+{ \
+	static void (*real)(void *); \
+	if (!LK_PQ_REAL(real, #name)) \
+		return; \
+	if (obj && lk_sampling && lk_guard_enter()) { \
+		lk_pq_freed(obj); \
+		lk_guard_leave(); \
+	} \
+	real(obj); \
+}
+
+LK_PQ_DESTROY(PQfinish)
+LK_PQ_DESTROY(PQclear)
+LK_PQ_DESTROY(PQfreeCancel)
 
 /* Query senders: PQexec, PQexecParams, PQprepare and PQexecPrepared reach
  * these through the PLT, so they mark every query's connection as used. */

@@ -24,6 +24,7 @@
 #include "boot.h"
 #include "guard.h"
 #include "real.h"
+#include "sample.h"
 #include "shim.h"
 #include "track.h"
 
@@ -46,15 +47,55 @@ static inline __attribute__((always_inline)) void lk_note_alloc(void *p,
 	}
 }
 
+/*
+ * Sampling mode: a request the countdown picks is served from the shim's
+ * region and recorded; NULL (then the caller asks the real allocator) when
+ * it is not picked, or the region is full.  Inlined into each wrapper, so
+ * the stack walk starts there.
+ */
+static inline __attribute__((always_inline)) void *lk_maybe_sample(
+	size_t size, size_t align, int zero)
+{
+	void *p;
+	int e;
+
+	if (lk_likely(!lk_sample_due(size)) || !lk_sample_begin(size))
+		return NULL;
+	e = errno;
+	p = lk_sample_alloc(size, align, zero, LK_CAPTURE());
+	errno = e;
+	lk_guard_leave();
+	return p;
+}
+
 LK_EXPORT void *malloc(size_t size)
 {
 	void *p;
 
 	if (!lk_ready())
 		return lk_boot_alloc(size, 16);
+	if (lk_unlikely(lk_sampling)) {
+		p = lk_maybe_sample(size, 16, 0);
+		return p ? p : lk_real.malloc(size);
+	}
 	p = lk_real.malloc(size);
 	lk_note_alloc(p, size);
 	return p;
+}
+
+/* free() in sampling mode: a compare for a block that was not sampled. */
+static void lk_free_sampling(void *p)
+{
+	if (!lk_sampled(p)) {
+		lk_real.free(p);
+		return;
+	}
+	/* A nested free (a signal handler that interrupted the shim) may
+	 * not take the shim's locks: that block stays allocated. */
+	if (lk_guard_enter()) {
+		lk_sample_free(p);
+		lk_guard_leave();
+	}
 }
 
 LK_EXPORT void free(void *p)
@@ -63,6 +104,10 @@ LK_EXPORT void free(void *p)
 
 	if (!p || lk_boot_owns(p))
 		return;
+	if (lk_unlikely(lk_sampling)) {
+		lk_free_sampling(p);
+		return;
+	}
 	if (lk_tracking() && lk_guard_enter()) {
 		e = errno;
 		lk_track_free(p);
@@ -81,6 +126,11 @@ LK_EXPORT void *calloc(size_t n, size_t size)
 	if (!lk_ready())
 		return __builtin_mul_overflow(n, size, &total) ?
 		       (errno = ENOMEM, NULL) : lk_boot_alloc(total, 16);
+	if (lk_unlikely(lk_sampling) &&
+	    !__builtin_mul_overflow(n, size, &total)) {
+		p = lk_maybe_sample(total, 16, 1);
+		return p ? p : lk_real.calloc(n, size);
+	}
 	p = lk_real.calloc(n, size);
 	if (p && !__builtin_mul_overflow(n, size, &total))
 		lk_note_alloc(p, total);
@@ -102,6 +152,35 @@ static void *lk_boot_realloc(void *p, size_t size)
 	return q;
 }
 
+/*
+ * realloc in sampling mode, where a block moves in or out of the region:
+ * the new block is sampled or not by the countdown, whatever the old one
+ * was; the contents move by copy.  Only a block that stays unsampled is
+ * left to the real realloc.
+ */
+static void *lk_realloc_sampling(void *p, size_t size, void *q)
+{
+	size_t old;
+
+	if (!lk_sampled(p) && !q)
+		return lk_real.realloc(p, size);
+	if (lk_sampled(p) && size == 0) {
+		lk_free_sampling(p);
+		return NULL;
+	}
+	if (!q)
+		q = lk_real.malloc(size);
+	if (!q)
+		return NULL;	/* p stays as it was */
+	old = lk_sampled(p) ? lk_sample_size(p) : lk_real.malloc_usable_size(p);
+	memcpy(q, p, old < size ? old : size);
+	if (lk_sampled(p))
+		lk_free_sampling(p);
+	else
+		lk_real.free(p);
+	return q;
+}
+
 LK_EXPORT void *realloc(void *p, size_t size)
 {
 	void *q;
@@ -112,6 +191,10 @@ LK_EXPORT void *realloc(void *p, size_t size)
 		return lk_boot_realloc(p, size);
 	if (!lk_ready())
 		return NULL;	/* unreachable: p came from somewhere */
+	if (lk_unlikely(lk_sampling))
+		return lk_realloc_sampling(p, size,
+					   size ? lk_maybe_sample(size, 16, 0)
+						: NULL);
 	if (!lk_tracking() || !lk_guard_enter())
 		return lk_real.realloc(p, size);
 	q = lk_track_realloc(p, size, LK_CAPTURE());
@@ -140,6 +223,10 @@ LK_EXPORT int posix_memalign(void **out, size_t align, size_t size)
 		*out = lk_boot_alloc(size, align);
 		return *out ? 0 : ENOMEM;
 	}
+	if (lk_unlikely(lk_sampling) && align <= 4096 &&
+	    !(align & (align - 1)) && align >= sizeof(void *) &&
+	    (*out = lk_maybe_sample(size, align, 0)))
+		return 0;
 	r = lk_real.posix_memalign(out, align, size);
 	if (r == 0)
 		lk_note_alloc(*out, size);
@@ -152,6 +239,9 @@ LK_EXPORT void *aligned_alloc(size_t align, size_t size)
 
 	if (!lk_ready())
 		return lk_boot_alloc(size, align);
+	if (lk_unlikely(lk_sampling) && align && align <= 4096 &&
+	    !(align & (align - 1)) && (p = lk_maybe_sample(size, align, 0)))
+		return p;
 	p = lk_real.aligned_alloc(align, size);
 	lk_note_alloc(p, size);
 	return p;
@@ -163,6 +253,9 @@ LK_EXPORT void *memalign(size_t align, size_t size)
 
 	if (!lk_ready())
 		return lk_boot_alloc(size, align);
+	if (lk_unlikely(lk_sampling) && align && align <= 4096 &&
+	    !(align & (align - 1)) && (p = lk_maybe_sample(size, align, 0)))
+		return p;
 	p = lk_real.memalign(align, size);
 	lk_note_alloc(p, size);
 	return p;
@@ -174,6 +267,8 @@ LK_EXPORT void *valloc(size_t size)
 
 	if (!lk_ready())
 		return lk_boot_alloc(size, 4096);
+	if (lk_unlikely(lk_sampling) && (p = lk_maybe_sample(size, 4096, 0)))
+		return p;
 	p = lk_real.valloc(size);
 	lk_note_alloc(p, size);
 	return p;
@@ -185,6 +280,9 @@ LK_EXPORT void *pvalloc(size_t size)
 
 	if (!lk_ready())
 		return lk_boot_alloc((size + 4095) & ~(size_t)4095, 4096);
+	if (lk_unlikely(lk_sampling) &&
+	    (p = lk_maybe_sample((size + 4095) & ~(size_t)4095, 4096, 0)))
+		return p;
 	p = lk_real.pvalloc(size);
 	lk_note_alloc(p, (size + 4095) & ~(size_t)4095);
 	return p;
@@ -196,6 +294,8 @@ LK_EXPORT size_t malloc_usable_size(void *p)
 		return 0;
 	if (lk_boot_owns(p))
 		return lk_boot_size(p);
+	if (lk_unlikely(lk_sampling) && lk_sampled(p))
+		return lk_sample_size(p);
 	if (!lk_ready())
 		return 0;
 	return lk_real.malloc_usable_size(p);

@@ -28,6 +28,7 @@
 #include "modmap.h"
 #include "out.h"
 #include "pq.h"
+#include "sample.h"
 #include "scan.h"
 #include "shim.h"
 #include "threads.h"
@@ -41,6 +42,7 @@ static int lk_final_done;	/* the final dump was taken */
 static void lk_fork_prepare(void)
 {
 	lk_in_shim++;
+	lk_sample_lock_all();
 	lk_pq_lock_all();
 	lk_stack_lock_all();
 	lk_table_lock_all();
@@ -55,6 +57,7 @@ static void lk_fork_parent(void)
 	lk_table_unlock_all();
 	lk_stack_unlock_all();
 	lk_pq_unlock_all();
+	lk_sample_unlock_all();
 	lk_in_shim--;
 }
 
@@ -64,6 +67,7 @@ static void lk_fork_child(void)
 	lk_table_reset_child();
 	lk_stack_reset_child();
 	lk_pq_reset_child();
+	lk_sample_reset_child();
 	lk_threads_reset_child();
 	lk_dump_reset_child();
 	lk_metrics_reset_child();

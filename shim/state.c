@@ -17,6 +17,7 @@
 #include "out.h"
 #include "shim.h"
 #include "stack.h"
+#include "sample.h"
 #include "table.h"
 #include "track.h"
 
@@ -56,21 +57,6 @@ void lk_die(const char *why)
 		lk_warn("%s; tracking stopped, the program goes on", why);
 }
 
-static void lk_warn_unimplemented(void)
-{
-	static const char *const later[] = {
-		"sample",
-	};
-	int set[1];
-	size_t i;
-
-	set[0] = lk_cfg.sample != 0;
-	for (i = 0; i < sizeof(later) / sizeof(later[0]); i++)
-		if (set[i])
-			lk_warn("option '%s' is not supported yet; ignored",
-				later[i]);
-}
-
 static int lk_init_locked(void)
 {
 	const char *env = getenv("LEAKSHIM_OPTIONS");
@@ -82,7 +68,6 @@ static int lk_init_locked(void)
 		lk_warn("%s in LEAKSHIM_OPTIONS; not tracking", err);
 		return LK_OFF;
 	}
-	lk_warn_unimplemented();
 	if (!getcwd(lk_cwd, PATH_MAX))
 		lk_cwd[0] = 0;
 	lk_start_ms = lk_mono_ms();
@@ -93,6 +78,11 @@ static int lk_init_locked(void)
 	if (!lk_table_init()) {
 		lk_warn("out of memory for the tables; not tracking");
 		return LK_DEAD;
+	}
+	if (lk_cfg.sample && !lk_sample_init(lk_cfg.sample)) {
+		lk_warn("cannot reserve the region for sampled blocks; "
+			"tracking every allocation instead");
+		lk_cfg.sample = 0;
 	}
 	return LK_ON;
 }

@@ -236,6 +236,25 @@ int lk_table_del(uintptr_t addr, struct lk_block *old)
 	return found;
 }
 
+int lk_table_find(uintptr_t addr, struct lk_block *b)
+{
+	uint64_t h = lk_addr_hash(addr);
+	struct lk_shard *s = lk_shard_of(h);
+	uint64_t i;
+	int found = 0;
+
+	if (!lk_addr_ok(addr))
+		return 0;
+	lk_lock(&s->lock);
+	i = lk_probe(s, h, (uint64_t)addr >> 3);
+	if (s->slot[i].key) {
+		lk_unpack(&s->slot[i], b);
+		found = 1;
+	}
+	lk_unlock(&s->lock);
+	return found;
+}
+
 int lk_table_drop(uintptr_t addr)
 {
 	uint64_t h = lk_addr_hash(addr);

@@ -37,6 +37,9 @@ int lk_table_del(uintptr_t addr, struct lk_block *old);
  * free reaches pq.c whoever calls it.  Returns 0 if addr is not live. */
 int lk_table_mark(uintptr_t addr);
 
+/* Copies the record of addr to *b without removing it; 0 if none. */
+int lk_table_find(uintptr_t addr, struct lk_block *b);
+
 /* lk_table_del for free(): 0 if addr had no record, 1 if it had one, 2 if
  * it was a marked libpq object. */
 int lk_table_drop(uintptr_t addr);
