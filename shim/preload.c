@@ -39,7 +39,8 @@ static inline __attribute__((always_inline)) void lk_note_alloc(void *p,
 {
 	int e;
 
-	if (p && lk_tracking() && lk_guard_enter()) {
+	/* When sampling, what did not come from the region is not tracked. */
+	if (p && !lk_sampling && lk_tracking() && lk_guard_enter()) {
 		e = errno;
 		lk_track_alloc(p, size, LK_CAPTURE());
 		errno = e;
