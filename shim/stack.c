@@ -70,6 +70,9 @@ uintptr_t lk_self_lo, lk_self_hi;
 
 void lk_stack_init(unsigned depth, uintptr_t self_lo, uintptr_t self_hi)
 {
+	/* libunwind's default cache of unwind info is global, behind a
+	 * lock; a per-thread one needs no lock on the malloc path. */
+	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	lk_depth = depth;
 	lk_self_lo = self_lo;
 	lk_self_hi = self_hi;

@@ -116,7 +116,8 @@ int lk_table_init(void)
 }
 
 /* Slot holding addr's key bits, or the empty slot where it would go. */
-static uint64_t lk_probe(const struct lk_shard *s, uint64_t h, uint64_t akey)
+static inline uint64_t lk_probe(const struct lk_shard *s, uint64_t h,
+				 uint64_t akey)
 {
 	uint64_t i = lk_slot_home(s, h);
 
@@ -144,7 +145,7 @@ static int lk_shard_grow_locked(struct lk_shard *s)
 }
 
 /* Inserts or replaces; 0 if the shard is full and cannot grow. */
-static int lk_put_locked(struct lk_shard *s, uint64_t h,
+static inline int lk_put_locked(struct lk_shard *s, uint64_t h,
 			 const struct lk_slot *e)
 {
 	uint64_t i = lk_probe(s, h, e->key & LK_ADDR_MASK);
@@ -189,7 +190,7 @@ int lk_table_add(const struct lk_block *b)
 
 /* Backward-shift deletion: pulls later entries of the probe run into the
  * hole so that no lookup ever stops early at it. */
-static void lk_erase_locked(struct lk_shard *s, uint64_t hole)
+static inline void lk_erase_locked(struct lk_shard *s, uint64_t hole)
 {
 	uint64_t i = hole, home, h;
 
