@@ -96,6 +96,20 @@ $(B)/tests/pqcases: tests/progs/pqcases.c
 	$(CC) -std=c11 -D_GNU_SOURCE $(EXAMPLE_CFLAGS) $(PQ_CFLAGS) -o $@ $< \
 		$(PQ_LIBS)
 
+# --- the torture programs (tests/t700-torture.sh) ---
+TORTURE = $(addprefix $(B)/tests/,torture exc plugin.so ctorlib.so)
+$(B)/tests/torture: tests/torture/torture.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(EXAMPLE_CFLAGS) -o $@ $< -lpthread -ldl
+
+$(B)/tests/exc: tests/torture/exc.cc
+	@mkdir -p $(@D)
+	$(CXX) $(EXAMPLE_CFLAGS) -o $@ $< -lpthread
+
+$(B)/tests/%.so: tests/torture/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(EXAMPLE_CFLAGS) -fPIC -shared -o $@ $<
+
 $(B)/examples/%: examples/%.cc
 	@mkdir -p $(@D)
 	$(CXX) $(EXAMPLE_CFLAGS) -o $@ $<
@@ -109,7 +123,8 @@ $(B)/tests/t_%: tests/unit/t_%.c $(UNIT_SHIM_OBJS) $(REPORT_OBJS) tests/tap.h
 	$(CC) $(ALL_CFLAGS) -Ishim -Ireporter -Itests -o $@ $< \
 		$(UNIT_SHIM_OBJS) $(REPORT_OBJS) -lunwind -ldl -lpthread -lm $(REPORT_LIBS)
 
-check: all examples $(UNIT_BINS) $(B)/tests/pqcases $(B)/tests/leakcases
+check: all examples $(UNIT_BINS) $(B)/tests/pqcases $(B)/tests/leakcases \
+		$(TORTURE)
 	B=$(abspath $(B)) prove -f $(UNIT_BINS) tests/t[0-9]*.sh
 
 sanitize:

@@ -110,6 +110,21 @@ int lk_signal_parse(const char *s, size_t n)
 	return lk_signal_rt(s, n);
 }
 
+void lk_signal_name(int sig, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(lk_signames) / sizeof(lk_signames[0]); i++)
+		if (lk_signames[i].num == sig) {
+			lk_format(buf, size, "SIG%s", lk_signames[i].name);
+			return;
+		}
+	if (sig >= SIGRTMIN && sig <= SIGRTMAX)
+		lk_format(buf, size, "SIGRTMIN+%d", sig - SIGRTMIN);
+	else
+		lk_format(buf, size, "%d", sig);
+}
+
 /* --- keys --- */
 
 enum lk_opt_type { LK_T_UINT, LK_T_PATH, LK_T_SIGNAL, LK_T_BOOL };
@@ -138,6 +153,7 @@ static const struct lk_opt lk_opts[] = {
 	{ "conn_limit", LK_T_UINT, LK_OFF(conn_limit), 0, 10000000, 0 },
 	{ "metrics", LK_T_PATH, LK_OFF(metrics), 0, 0, 0 },
 	{ "summary", LK_T_BOOL, LK_OFF(summary), 0, 1, 0 },
+	{ "memory_limit", LK_T_UINT, LK_OFF(memory_limit), 0, 1u << 30, 0 },
 };
 
 static const struct lk_opt *lk_opt_find(const char *k, size_t n)

@@ -26,6 +26,7 @@ struct lk_config {
 	unsigned conn_limit;	/* server's connection limit, 0 unknown */
 	char metrics[PATH_MAX];	/* Prometheus textfile, "" none */
 	int summary;		/* one summary line on stderr at exit */
+	unsigned memory_limit;	/* MiB the tracker may map, 0 no cap */
 };
 
 /* Fills `c` with the defaults of DESIGN.md. */
@@ -42,5 +43,9 @@ int lk_config_parse(struct lk_config *c, const char *s, char *err,
 /* "USR2", "SIGUSR2", "RTMIN+3", "RTMAX-1", "12" or "0" to a signal number
  * (0 for none); -1 if it is not a signal the shim can take. */
 int lk_signal_parse(const char *s, size_t len);
+
+/* The name a user would type for sig: "SIGUSR2", "SIGRTMIN+3", or the
+ * number. */
+void lk_signal_name(int sig, char *buf, size_t size);
 
 #endif

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "dumpfmt.h"
 #include "out.h"
 #include "pq.h"
@@ -39,6 +40,8 @@ static int lk_wake_word;
 static int lk_done_word;
 static volatile sig_atomic_t lk_want_dump;
 static volatile sig_atomic_t lk_want_term;
+/* The dump signal is ours (set once the handler is in place). */
+static int lk_own_dump_signal;
 
 static long lk_futex(int *word, int op, int val, const struct timespec *ts)
 {
@@ -106,6 +109,28 @@ static void lk_finish_on_signal(int sig)
 	kill(getpid(), sig);
 }
 
+/*
+ * A program may install its own handler for the dump signal after the
+ * shim did (a late sigaction, a library that grabs every real-time
+ * signal).  Its handler wins, as it should; the user who sends the signal
+ * then waits for a dump that never comes, so say so once.
+ */
+static void lk_check_dump_signal(void)
+{
+	struct sigaction cur;
+	char name[32];
+
+	if (!lk_own_dump_signal || sigaction(lk_cfg.signal, NULL, &cur))
+		return;
+	if (!(cur.sa_flags & SA_SIGINFO) &&
+	    cur.sa_handler == lk_on_dump_signal)
+		return;
+	lk_own_dump_signal = 0;
+	lk_signal_name(lk_cfg.signal, name, sizeof(name));
+	lk_warn("the program installed its own handler for %s; dumps on "
+		"signal are off (set signal= to another one)", name);
+}
+
 static int lk_next_timeout(uint64_t next_interval)
 {
 	uint64_t up = lk_mono_ms() - lk_start_ms;
@@ -141,6 +166,7 @@ static void *lk_ctl_main(void *arg)
 		if (!lk_want_term && !lk_want_dump)
 			lk_sleep(seen, lk_next_timeout(next));
 		lk_tick();
+		lk_check_dump_signal();
 		if (lk_want_term) {
 			lk_finish_on_signal(lk_want_term);
 			return NULL;
@@ -191,9 +217,13 @@ static int lk_take_signal(int sig, void (*fn)(int), int warn)
 	if (sigaction(sig, NULL, &cur))
 		return 0;
 	if (cur.sa_handler != SIG_DFL || (cur.sa_flags & SA_SIGINFO)) {
-		if (warn)
-			lk_warn("signal %d already has a handler; dumps on "
-				"signal are off", sig);
+		if (warn) {
+			char name[32];
+
+			lk_signal_name(sig, name, sizeof(name));
+			lk_warn("%s already has a handler; dumps on signal "
+				"are off (set signal= to another one)", name);
+		}
 		return 0;
 	}
 	sigemptyset(&sa.sa_mask);
@@ -207,7 +237,8 @@ int lk_ctl_start(void)
 		return 0;
 	}
 	if (lk_cfg.signal)
-		lk_take_signal(lk_cfg.signal, lk_on_dump_signal, 1);
+		lk_own_dump_signal = lk_take_signal(lk_cfg.signal,
+						    lk_on_dump_signal, 1);
 	lk_take_signal(SIGTERM, lk_on_term_signal, 0);
 	lk_take_signal(SIGINT, lk_on_term_signal, 0);
 	return 1;

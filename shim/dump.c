@@ -73,6 +73,30 @@ static void lk_path_put(char *dst, size_t size, size_t *len, const char *s)
 		dst[(*len)++] = *s++;
 }
 
+/*
+ * The program's name as a file name part: the program chooses its argv[0],
+ * so anything but letters, digits, '.', '_', '-' becomes '_', and a name
+ * of dots only becomes "_": %e can never climb out of the directory.
+ */
+static void lk_safe_name(char *dst, size_t size, const char *name)
+{
+	size_t i, dots = 0;
+	char c;
+
+	for (i = 0; name[i] && i + 1 < size; i++) {
+		c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '-'))
+			c = '_';
+		dots += c == '.';
+		dst[i] = c;
+	}
+	dst[i] = 0;
+	if (!i || dots == i)
+		lk_format(dst, size, "_");
+}
+
 /* Expands %p %n %t %e %% of the pattern; relative patterns are taken
  * from the working directory the program started in. */
 int lk_expand_path(const char *pattern, unsigned long seq, char *dst,
@@ -102,8 +126,8 @@ int lk_expand_path(const char *pattern, unsigned long seq, char *dst,
 			lk_format(num, sizeof(num), "%lu",
 				  (unsigned long)(lk_wall_ms() / 1000));
 		else if (*p == 'e')
-			lk_format(num, sizeof(num), "%s",
-				  program_invocation_short_name);
+			lk_safe_name(num, sizeof(num),
+				     program_invocation_short_name);
 		else
 			lk_format(num, sizeof(num), "%c", *p);
 		lk_path_put(dst, size, &len, num);
@@ -302,7 +326,7 @@ static __attribute__((noreturn)) void lk_live_child(struct lk_job *j)
 static pid_t lk_clone(void)
 {
 	if (lk_test_noclone < 0) {
-		const char *e = getenv("LEAKSHIM_TEST_NOCLONE");
+		const char *e = secure_getenv("LEAKSHIM_TEST_NOCLONE");
 
 		lk_test_noclone = e && *e == '1';
 	}

@@ -33,8 +33,15 @@ struct lk_modmap {
 int lk_modmap_collect(struct lk_modmap *mm);
 void lk_modmap_free(struct lk_modmap *mm);
 
-/* Writes one `m` record per module; returns the number written. */
+/* Writes one `m` record per module, then one per module unloaded since
+ * the start (their frames must still symbolize); returns the number
+ * written. */
 unsigned long lk_modmap_write(struct lk_out *o, const struct lk_modmap *mm);
+
+/* fork: the list of unloaded modules (see dlclose in modmap.c). */
+void lk_modmap_lock_all(void);
+void lk_modmap_unlock_all(void);
+void lk_modmap_reset_child(void);
 
 /* The address range of the module that contains addr; 0 if none. */
 int lk_modmap_range(uintptr_t addr, uintptr_t *lo, uintptr_t *hi);

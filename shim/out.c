@@ -294,11 +294,59 @@ size_t lk_format(char *buf, size_t size, const char *fmt, ...)
 
 static int lk_warnings;
 
+/*
+ * What fd 2 was when the shim started.  Daemons close stderr and the
+ * number goes to whatever they open next: a database file, a socket to a
+ * client.  A line written there would corrupt it, so a warning is written
+ * only while fd 2 is still the file it was at the start, or is now
+ * something a log line suits (a terminal, pipe or socket, or a file opened
+ * for appending, as log files are).  Otherwise the line is dropped: losing
+ * a warning is better than a stray line in the program's data.
+ */
+static struct {
+	int known;		/* 1 once lk_err_remember ran */
+	int open;		/* fd 2 was open then */
+	dev_t dev;
+	ino_t ino;
+} lk_err;
+
+void lk_err_remember(void)
+{
+	struct stat st;
+
+	lk_err.open = fstat(2, &st) == 0;
+	if (lk_err.open) {
+		lk_err.dev = st.st_dev;
+		lk_err.ino = st.st_ino;
+	}
+	lk_err.known = 1;
+}
+
+static int lk_err_usable(void)
+{
+	struct stat st;
+	int fl;
+
+	if (fstat(2, &st))
+		return 0;
+	if (!lk_err.known || (lk_err.open && st.st_dev == lk_err.dev &&
+			      st.st_ino == lk_err.ino))
+		return 1;
+	if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) ||
+	    S_ISSOCK(st.st_mode))
+		return 1;
+	fl = fcntl(2, F_GETFL);
+	return S_ISREG(st.st_mode) && fl >= 0 && (fl & O_APPEND);
+}
+
 static void lk_vline(const char *fmt, va_list ap)
 {
 	char line[1024];
 	size_t n;
 	int e = errno;
+
+	if (!lk_err_usable())
+		return;
 
 	memcpy(line, "leakshim: ", 10);
 	n = 10 + lk_vformat(line + 10, sizeof(line) - 11, fmt, ap);

@@ -66,6 +66,10 @@ void lk_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #define LK_MAX_WARNINGS 16
 
+/* Notes what fd 2 is now; later lines go there only while it is still
+ * that file, or something a log line suits (see out.c). */
+void lk_err_remember(void);
+
 /* Like lk_warn, but not counted against LK_MAX_WARNINGS: for alerts the
  * user asked for (conn_max), which their caller rate-limits. */
 void lk_alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

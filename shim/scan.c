@@ -369,7 +369,7 @@ static int path_is_special(const char *perm)
 static void lk_scan_map_line(struct lk_scan *sc, const struct lk_cut *cut,
 			     const struct lk_scan_self *self, const char *p)
 {
-	uintptr_t lo, hi;
+	uintptr_t lo, hi, top;
 	const char *perm, *path;
 	enum lk_stack_kind kind;
 
@@ -389,9 +389,11 @@ static void lk_scan_map_line(struct lk_scan *sc, const struct lk_cut *cut,
 		return;
 	if (!path && lk_is_glibc_heap(lo, hi))
 		return;
-	kind = lk_threads_kind(lo, hi);
-	if (kind == LK_STACK_DEAD || kind == LK_STACK_OURS)
+	kind = lk_threads_kind(lo, hi, &top);
+	if (kind == LK_STACK_OURS)
 		return;
+	if (kind == LK_STACK_DEAD)
+		lo = top & ~(uintptr_t)7;	/* not its dead frames */
 	if (self->sp >= lo && self->sp < hi)
 		lo = self->sp & ~(uintptr_t)7;	/* not the scan's frames */
 	lk_scan_range(sc, cut, lo, hi);

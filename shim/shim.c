@@ -48,10 +48,12 @@ static void lk_fork_prepare(void)
 	lk_table_lock_all();
 	lk_arena_lock_all();
 	lk_threads_lock_all();
+	lk_modmap_lock_all();
 }
 
 static void lk_fork_parent(void)
 {
+	lk_modmap_unlock_all();
 	lk_threads_unlock_all();
 	lk_arena_unlock_all();
 	lk_table_unlock_all();
@@ -71,6 +73,7 @@ static void lk_fork_child(void)
 	lk_threads_reset_child();
 	lk_dump_reset_child();
 	lk_metrics_reset_child();
+	lk_modmap_reset_child();
 	lk_term_signal = 0;
 	if (lk_state == LK_ON)
 		lk_ctl_restart_child();

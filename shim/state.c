@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "modmap.h"
 #include "out.h"
 #include "shim.h"
@@ -59,10 +60,13 @@ void lk_die(const char *why)
 
 static int lk_init_locked(void)
 {
-	const char *env = getenv("LEAKSHIM_OPTIONS");
+	/* secure_getenv: a set-user-ID or set-group-ID program never takes
+	 * its options (nor a dump path) from its caller's environment. */
+	const char *env = secure_getenv("LEAKSHIM_OPTIONS");
 	char err[256];
 	uintptr_t lo, hi;
 
+	lk_err_remember();
 	lk_config_defaults(&lk_cfg);
 	if (env && lk_config_parse(&lk_cfg, env, err, sizeof(err))) {
 		lk_warn("%s in LEAKSHIM_OPTIONS; not tracking", err);
@@ -73,6 +77,7 @@ static int lk_init_locked(void)
 	lk_start_ms = lk_mono_ms();
 	if (!lk_modmap_range((uintptr_t)&lk_init_locked, &lo, &hi))
 		lo = hi = 0;
+	lk_arena_set_limit((size_t)lk_cfg.memory_limit << 20);
 	lk_stack_init(lk_cfg.depth, lo, hi);
 	lk_capture_frames = (int)lk_cfg.depth + 1;
 	if (!lk_table_init()) {

@@ -27,6 +27,7 @@
 #include "arena.h"
 #include "guard.h"
 #include "lock.h"
+#include "out.h"
 #include "table.h"
 
 #define LK_SHARDS	64
@@ -170,6 +171,17 @@ static int lk_addr_ok(uintptr_t addr)
 	return addr && !(addr & 7) && ((uint64_t)addr >> 3) <= LK_ADDR_MASK;
 }
 
+/* A shard could not grow: said once, outside any lock. */
+static __attribute__((noinline, cold)) void lk_table_note_full(void)
+{
+	static int said;
+
+	if (!__atomic_exchange_n(&said, 1, __ATOMIC_RELAXED))
+		lk_warn("out of memory for the tables (memory_limit, or mmap "
+			"failed); blocks allocated from now on may go "
+			"unrecorded, and the dump counts them as dropped");
+}
+
 int lk_table_add(const struct lk_block *b)
 {
 	uint64_t h = lk_addr_hash(b->addr);
@@ -179,13 +191,15 @@ int lk_table_add(const struct lk_block *b)
 
 	lk_pack(b, &e);
 	lk_lock(&s->lock);
-	r = s->slot && lk_addr_ok(b->addr) ? lk_put_locked(s, h, &e) : 0;
-	if (r)
+	r = s->slot && lk_addr_ok(b->addr) ? lk_put_locked(s, h, &e) : -1;
+	if (r > 0)
 		s->allocs++;
 	else
 		s->dropped++;
 	lk_unlock(&s->lock);
-	return r;
+	if (!r)
+		lk_table_note_full();
+	return r > 0;
 }
 
 /* Backward-shift deletion: pulls later entries of the probe run into the

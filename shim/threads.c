@@ -28,6 +28,7 @@
 #include "lock.h"
 #include "shim.h"
 #include "threads.h"
+#include "track.h"
 
 #define LK_THREADS_MAX	4096
 
@@ -81,11 +82,13 @@ void lk_threads_mark_ours(void)
 	lk_my_marker = lk_mark((uintptr_t)&here, LK_STACK_OURS);
 }
 
-enum lk_stack_kind lk_threads_kind(uintptr_t lo, uintptr_t hi)
+enum lk_stack_kind lk_threads_kind(uintptr_t lo, uintptr_t hi,
+				   uintptr_t *frames_top)
 {
 	enum lk_stack_kind k = LK_STACK_UNKNOWN;
 	int i;
 
+	*frames_top = lo;
 	lk_lock(&lk_threads_lock);
 	for (i = 0; i < LK_THREADS_MAX; i++) {
 		if (lk_markers[i].kind == LK_STACK_UNKNOWN ||
@@ -97,6 +100,9 @@ enum lk_stack_kind lk_threads_kind(uintptr_t lo, uintptr_t hi)
 			k = LK_STACK_OURS;
 			break;
 		}
+		if (lk_markers[i].kind == LK_STACK_DEAD &&
+		    lk_markers[i].addr > *frames_top)
+			*frames_top = lk_markers[i].addr;
 		if (k != LK_STACK_LIVE)
 			k = lk_markers[i].kind;
 	}
@@ -121,6 +127,22 @@ static void lk_thread_gone(void *m)
 	lk_unlock(&lk_threads_lock);
 }
 
+/* Notes where this thread's stack ends, for LK_CAPTURE's room check. */
+static void lk_note_stack(void)
+{
+	pthread_attr_t attr;
+	size_t size;
+	void *lo;
+
+	lk_in_shim = 1;		/* pthread_getattr_np allocates */
+	if (!pthread_getattr_np(pthread_self(), &attr)) {
+		if (!pthread_attr_getstack(&attr, &lo, &size))
+			lk_stack_lo = (uintptr_t)lo;
+		pthread_attr_destroy(&attr);
+	}
+	lk_in_shim = 0;
+}
+
 static void *lk_thread_start(void *p)
 {
 	struct lk_start_args a = *(struct lk_start_args *)p;
@@ -128,6 +150,7 @@ static void *lk_thread_start(void *p)
 	void *r;
 
 	lk_arena_free(p, sizeof(a));
+	lk_note_stack();
 	m = lk_mark((uintptr_t)&a, LK_STACK_LIVE);
 	lk_my_marker = m;
 	if (!m)

@@ -12,12 +12,17 @@
 enum lk_stack_kind {
 	LK_STACK_UNKNOWN,	/* no thread we know of: scan it */
 	LK_STACK_LIVE,		/* a live program thread: scan it */
-	LK_STACK_DEAD,		/* cached stack of an exited thread: skip */
+	LK_STACK_DEAD,		/* cached stack of an exited thread: skip
+				 * its frames, scan its thread block */
 	LK_STACK_OURS,		/* the shim's control thread: skip */
 };
 
-/* The kind of the mapping [lo, hi). */
-enum lk_stack_kind lk_threads_kind(uintptr_t lo, uintptr_t hi);
+/* The kind of the mapping [lo, hi).  For a dead thread's stack,
+ * *frames_top is where its dead frames end: above it, glibc keeps the
+ * thread's descriptor and static TLS (and, for a cached stack, the DTV it
+ * will hand to the next thread), which stay roots. */
+enum lk_stack_kind lk_threads_kind(uintptr_t lo, uintptr_t hi,
+				   uintptr_t *frames_top);
 
 /* Registers the calling thread as the shim's own (its stack holds no
  * program data). */

@@ -28,6 +28,13 @@
 __thread uintptr_t lk_pcbuf[LK_STACK_CAPTURE]
 	__attribute__((tls_model("initial-exec")));
 int lk_capture_frames = LK_DEFAULT_DEPTH + 1;
+__thread uintptr_t lk_stack_lo __attribute__((tls_model("initial-exec")));
+
+__attribute__((noinline, cold)) int lk_capture_caller(void *ret)
+{
+	lk_pcbuf[0] = (uintptr_t)ret;
+	return 1;
+}
 
 /*
  * The frames LK_CAPTURE walked start with the wrapper's own, which is

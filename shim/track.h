@@ -29,7 +29,25 @@ extern __thread uintptr_t lk_pcbuf[LK_STACK_CAPTURE]
 extern int lk_capture_frames;
 
 /* Walks the caller's stack into lk_pcbuf; returns the frame count. */
-#define LK_CAPTURE() unw_backtrace((void **)lk_pcbuf, lk_capture_frames)
+/*
+ * The low end of this thread's stack (threads the program started while
+ * the shim was on; 0 for others).  Walking the stack needs about 5 KiB of
+ * stack itself; with less than LK_UNWIND_ROOM left below the wrapper (a
+ * thread made with PTHREAD_STACK_MIN, deep in recursion) only the caller's
+ * address is kept, which still names the line.  Stacks the shim does not
+ * know (coroutines, sigaltstack) are walked as usual.
+ */
+extern __thread uintptr_t lk_stack_lo __attribute__((tls_model("initial-exec")));
+#define LK_UNWIND_ROOM	(8u << 10)
+
+#define LK_CAPTURE() \
+	(lk_likely((uintptr_t)__builtin_frame_address(0) - lk_stack_lo >= \
+		   LK_UNWIND_ROOM) ? \
+	 unw_backtrace((void **)lk_pcbuf, lk_capture_frames) : \
+	 lk_capture_caller(__builtin_return_address(0)))
+
+/* The short stack of LK_CAPTURE: the caller only; returns 1. */
+int lk_capture_caller(void *ret);
 
 /* A block p of `size` bytes was just allocated; lk_pcbuf holds the n
  * frames LK_CAPTURE walked. */

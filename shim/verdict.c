@@ -29,7 +29,7 @@ extern char **environ;
 
 static int lk_reporter_path(char *dst, size_t size)
 {
-	const char *env = getenv("LEAKSHIM_REPORTER");
+	const char *env = secure_getenv("LEAKSHIM_REPORTER");
 	Dl_info info;
 	char dir[PATH_MAX], *slash;
 

@@ -45,11 +45,13 @@ done_testing() {
 	exit $?
 }
 
-# line_of FILE MARKER: the line of examples/FILE whose comment is MARKER
+# line_of FILE MARKER: the line of examples/FILE (or else of FILE, a path
+# from the top of the tree) whose comment is MARKER
 # ("/* LEAK:x */" or "// LEAK:x" at the end of a line of code).
 line_of() {
-	grep -nE "(/\* $2 \*/|// $2)\$" "$SRC/examples/$1" | head -n 1 |
-		cut -d: -f1
+	f=$SRC/examples/$1
+	[ -f "$f" ] || f=$SRC/$1
+	grep -nE "(/\* $2 \*/|// $2)\$" "$f" | head -n 1 | cut -d: -f1
 }
 
 # site JSON FILE LINE: "bytes blocks entries" over the report entries whose
