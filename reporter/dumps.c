@@ -135,11 +135,32 @@ void dumps_family(const char *pattern, pid_t pid, time_t since)
 	globfree(&gl);
 }
 
+/*
+ * The report goes to a private temporary file beside `output` (0600,
+ * never through a symlink) that is renamed into place once the reporter
+ * succeeded: a reader never sees half a report, and a failed run leaves
+ * the previous one.
+ */
+static int open_output(const char *output, char *tmp, size_t size)
+{
+	int fd;
+
+	if ((size_t)snprintf(tmp, size, "%s.XXXXXX", output) >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	fd = mkstemp(tmp);	/* O_EXCL, mode 0600 */
+	if (fd >= 0)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return fd;
+}
+
 int dumps_report(const char *reporter, const char *const *args, int nargs,
 		 const char *output, const char *dump)
 {
 	const char *argv[16];
-	int n = 0, i, status, fd;
+	char tmp[PATH_MAX + 8];
+	int n = 0, i, status, fd = -1, r;
 	pid_t p;
 
 	argv[n++] = reporter;
@@ -147,33 +168,48 @@ int dumps_report(const char *reporter, const char *const *args, int nargs,
 		argv[n++] = args[i];
 	argv[n++] = dump;
 	argv[n] = NULL;
+	if (output && strcmp(output, "-") != 0) {
+		fd = open_output(output, tmp, sizeof(tmp));
+		if (fd < 0) {
+			fprintf(stderr, "leakshim: cannot write %s: %s\n",
+				output, strerror(errno));
+			return 2;
+		}
+	}
 	fflush(NULL);
 	p = fork();
-	if (p < 0)
-		return -1;
-	if (p == 0) {
-		if (output && strcmp(output, "-") == 0) {
-			/* stdout as it is */
-		} else if (output) {
-			fd = open(output, O_WRONLY | O_CREAT | O_TRUNC |
-				  O_NOFOLLOW | O_CLOEXEC, 0600);
-			if (fd < 0) {
-				fprintf(stderr, "leakshim: cannot write %s: "
-					"%s\n", output, strerror(errno));
-				_exit(2);
-			}
-			dup2(fd, 1);
-		} else {
-			dup2(2, 1);
+	if (p < 0) {
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
 		}
+		return -1;
+	}
+	if (p == 0) {
+		if (fd >= 0)
+			dup2(fd, 1);
+		else if (!output)
+			dup2(2, 1);
 		execv(reporter, (char **)argv);
 		fprintf(stderr, "leakshim: cannot run %s: %s\n", reporter,
 			strerror(errno));
 		_exit(127);
 	}
 	while (waitpid(p, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	r = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	if (fd >= 0) {
+		if (close(fd) || r != 0 || rename(tmp, output)) {
+			if (r == 0)
+				fprintf(stderr, "leakshim: cannot write %s: "
+					"%s\n", output, strerror(errno));
+			unlink(tmp);
+			if (r == 0)
+				r = 2;
+		}
+	}
+	return r;
 }
-
