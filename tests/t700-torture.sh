@@ -113,6 +113,16 @@ is "$rc:$(cat "$T/spawn.out")" "0:spawn: 400 spawned, 0 failed" \
 is "$(ndumps spawn)" 301 \
 	"spawn: a dump from each exec'd /bin/true, and the parent's"
 
+run exec1 "" "$TT" exec 1
+is "$rc:$(cat "$T/exec1.out"):$(ndumps exec1)" "0:deep: done:1" \
+	"exec with the shim in the environment: the new image dumps"
+is "$(at exec1 LEAK:deep)" "123 1" "and its dump holds its own block only"
+is "$(jq '[.leaks[] | select(.bytes == 99)] | length' "$T/exec1.json")" 0 \
+	"not the old image's 99 bytes"
+run exec0 "" "$TT" exec 0
+is "$rc:$(cat "$T/exec0.out"):$(ndumps exec0)" "0:deep: done:0" \
+	"exec without it: the new image runs untracked, no dump"
+
 run exitrace "" "$TT" exitrace
 is "$rc" "$(plain "$TT" exitrace)" "exitrace: main returns while 8 threads allocate: status $rc"
 is "$(ndumps exitrace)" 1 "exitrace: one dump"
@@ -132,6 +142,9 @@ is "$(at threads LEAK:thread1000)" "24000 1000" \
 run tsd "" "$TT" tsd 2000
 is "$rc:$(cat "$T/tsd.out")" "0:tsd: 2000 threads" \
 	"tsd: destructors that allocate, dlerror in 2000 short threads"
+ok $([ "$(ndumps tsd)" -ge 2 ]; echo $?) \
+	"tsd: dumps taken while threads came and went ($(ndumps tsd))"
+is "$(all_parse tsd)" 0 "tsd: every dump is whole"
 "$REPORT" --format json "$(exit_dump tsd)" >"$T/tsd.json"
 is "$(jq '.summary.leaked_blocks' "$T/tsd.json")" 0 \
 	"tsd: no leak (glibc's per-thread buffers were freed)"

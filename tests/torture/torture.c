@@ -671,12 +671,33 @@ static int mode_tsd(int n)
 	for (i = 0; i < n; i++) {
 		if (pthread_create(&t, &a, tsd_worker, NULL))
 			fail("pthread_create");
-		if (i % 100 == 99)
+		if (i % 100 == 99) {
+			/* a dump while threads come and go */
+			kill(getpid(), SIGRTMIN + 3);
 			nap_us(2000);
+		}
 	}
 	nap_us(300000);		/* the last detached threads finish */
 	printf("tsd: %d threads\n", n);
 	return 0;
+}
+
+/* --- exec: the new image with or without the shim in its environment --- */
+
+static int mode_exec(const char *self, int keep)
+{
+	char *argv[] = { "torture", "deep", "10", NULL };
+	char *env[256];
+	int i, n = 0;
+
+	sink = malloc(99);	/* gone with this image */
+	for (i = 0; environ[i] && n < 255; i++)
+		if (keep || strncmp(environ[i], "LD_PRELOAD=", 11))
+			env[n++] = environ[i];
+	env[n] = NULL;
+	execve(self, argv, env);
+	fail("execve");
+	return 1;
 }
 
 /* --- eintr: a blocking read while the dump signal arrives --- */
@@ -793,6 +814,8 @@ int main(int argc, char **argv)
 		return mode_mixed();
 	if (!strcmp(m, "tsd"))
 		return mode_tsd(n ? n : 2000);
+	if (!strcmp(m, "exec"))
+		return mode_exec("/proc/self/exe", n);
 	if (!strcmp(m, "eintr"))
 		return mode_eintr();
 	if (!strcmp(m, "takeover"))
