@@ -32,6 +32,7 @@ static void test_defaults(void)
 	is_int(c.conn_idle, 300, "conn_idle 300");
 	is_int(c.summary, 1, "summary on by default");
 	is_str(c.metrics, "", "no metrics by default");
+	is_int(c.memory_limit, 0, "no memory_limit by default");
 }
 
 static void test_values(void)
@@ -42,7 +43,8 @@ static void test_values(void)
 	is_int(parse(&c, "path=/tmp/x.%p.dump:depth=8:interval=60:keep=5:"
 		     "sample=524288:exitcode=23:summary=0:conn_max=10:"
 		     "conn_idle=20:conn_limit=100:metrics=/tmp/m.prom:"
-		     "suppressions=/tmp/s.supp", err), 0, "all keys parse");
+		     "suppressions=/tmp/s.supp:memory_limit=64", err), 0,
+	       "all keys parse");
 	is_str(c.path, "/tmp/x.%p.dump", "path");
 	is_int(c.depth, 8, "depth");
 	is_int(c.interval, 60, "interval");
@@ -55,6 +57,7 @@ static void test_values(void)
 	is_int(c.conn_limit, 100, "conn_limit");
 	is_str(c.metrics, "/tmp/m.prom", "metrics");
 	is_str(c.suppressions, "/tmp/s.supp", "suppressions");
+	is_int(c.memory_limit, 64, "memory_limit");
 
 	is_int(parse(&c, "path='/a:b/%p.dump':depth=4", err), 0,
 	       "quoted value parses");
@@ -71,7 +74,7 @@ static void test_values(void)
 static void test_signals(void)
 {
 	struct lk_config c;
-	char err[256];
+	char err[256], name[32];
 
 	is_int(lk_signal_parse("USR2", 4), SIGUSR2, "USR2");
 	is_int(lk_signal_parse("SIGUSR1", 7), SIGUSR1, "SIGUSR1");
@@ -89,6 +92,12 @@ static void test_signals(void)
 	is_int(c.signal, SIGUSR2, "signal option set");
 	is_int(parse(&c, "signal=0", err), 0, "signal=0");
 	is_int(c.signal, 0, "no dump signal");
+	lk_signal_name(SIGUSR2, name, sizeof(name));
+	is_str(name, "SIGUSR2", "name of USR2");
+	lk_signal_name(SIGRTMIN + 3, name, sizeof(name));
+	is_str(name, "SIGRTMIN+3", "name of RTMIN+3");
+	lk_signal_name(SIGRTMIN, name, sizeof(name));
+	is_str(name, "SIGRTMIN+0", "name of RTMIN");
 }
 
 static void test_errors(void)
@@ -108,6 +117,8 @@ static void test_errors(void)
 	       "overflow fails");
 	is_int(parse(&c, "exitcode=256", err), -EINVAL, "exitcode above 255");
 	is_int(parse(&c, "summary=2", err), -EINVAL, "summary is 0 or 1");
+	is_int(parse(&c, "memory_limit=1073741825", err), -EINVAL,
+	       "memory_limit above 1 PiB fails");
 	is_int(parse(&c, "signal=KILL", err), -EINVAL, "signal=KILL fails");
 	is_str(err, "bad value 'KILL' for option 'signal'", "signal message");
 	is_int(parse(&c, "depth", err), -EINVAL, "key without value fails");
