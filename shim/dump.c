@@ -48,6 +48,8 @@ static int lk_dump_last_err;
 static char lk_dump_last_path[PATH_MAX];	/* last dump written */
 char lk_cwd[PATH_MAX];
 uint64_t lk_dumps_written;
+/* The final dump was taken: no dump may follow it (lk_dump_lock). */
+static int lk_dumps_closed;
 
 /*
  * keep=N: the first periodic dump and the newest N-1 stay on disk.  The
@@ -254,6 +256,10 @@ int lk_dump(const char *reason, struct lk_dump_totals *totals)
 	int r;
 
 	lk_lock(&lk_dump_lock);
+	if (lk_dumps_closed) {
+		lk_unlock(&lk_dump_lock);
+		return 0;
+	}
 	r = lk_job_begin(&j, reason);
 	if (!r)
 		r = lk_job_run(&j, NULL, 0, &t);
@@ -272,6 +278,9 @@ int lk_dump_final(const struct lk_scan_self *self,
 	int r;
 
 	lk_lock(&lk_dump_lock);
+	/* The exit dump is the last: the control thread may still be about
+	 * to take an interval dump, which would land after it. */
+	lk_dumps_closed = 1;
 	r = lk_job_begin(&j, LK_REASON_EXIT);
 	if (!r)
 		r = lk_job_run(&j, self, 0, &t);
@@ -360,6 +369,10 @@ int lk_dump_live(const char *reason)
 	if (lk_sampling)	/* nothing to classify: no need for a child */
 		return lk_dump(reason, NULL);
 	lk_lock(&lk_dump_lock);
+	if (lk_dumps_closed) {
+		lk_unlock(&lk_dump_lock);
+		return 0;
+	}
 	r = lk_job_begin(&j, reason);
 	if (!r)
 		r = lk_modmap_collect(&j.d.mods);
@@ -390,6 +403,7 @@ out:
 void lk_dump_reset_child(void)
 {
 	lk_lock_reset(&lk_dump_lock);
+	lk_dumps_closed = 0;
 	lk_dump_seq = 0;
 	/* The parent's periodic dumps are the parent's to rotate. */
 	memset(&lk_keep, 0, sizeof(lk_keep));
