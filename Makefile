@@ -4,8 +4,10 @@
 #   make demo       install what is missing, build, run an example under the shim
 #   make check      unit tests, then end-to-end tests (TAP, run by prove)
 #   make deps       apt-get the Debian packages that are missing
+#   make deps-test  and those only tests use (go, chromium, ...)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make sanitize   reporter and unit tests under ASan+UBSan, in build-san/
+#   make fuzz       libFuzzer targets, FUZZ_SECONDS (60) each, in build-fuzz/
 #   make bench      benchmarks (bench/)
 
 PREFIX ?= /usr/local
@@ -39,10 +41,11 @@ SHIM_SRCS = $(addprefix shim/,$(addsuffix .c,$(SHIM_CORE))) \
 	shim/shim.c shim/ctl.c shim/verdict.c shim/preload.c
 SHIM_OBJS = $(SHIM_SRCS:shim/%.c=$(B)/shim/%.o)
 
-REPORT_CORE = parse symbolize report suppress json text util age sites diff trend trendfmt plot
+REPORT_CORE = parse symbolize report suppress json text util age sites diff trend trendfmt plot \
+	xml folded pprof flame html htmltrend sarif junit
 REPORT_SRCS = $(addprefix reporter/,$(addsuffix .c,$(REPORT_CORE)))
-REPORT_OBJS = $(REPORT_SRCS:reporter/%.c=$(B)/reporter/%.o)
-REPORT_LIBS = -ldw -lelf -lstdc++
+REPORT_OBJS = $(REPORT_SRCS:reporter/%.c=$(B)/reporter/%.o) $(B)/gen/profile.pb-c.o
+REPORT_LIBS = -ldw -lelf -lstdc++ -lprotobuf-c -lz
 
 EXAMPLES = leaky threads clean forky sleeper cxxleak libcleak pool_leak soak
 EXAMPLE_BINS = $(addprefix $(B)/examples/,$(EXAMPLES))
@@ -63,6 +66,20 @@ $(B)/reporter/%.o: reporter/%.c
 
 $(B)/libleakshim.so: $(SHIM_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(SHIM_LIBS)
+
+# pprof's profile.proto, compiled by protoc-c into the build directory:
+# generated from the one source, by the protoc-c that matches the
+# installed libprotobuf-c, never edited, never committed.
+$(B)/gen/%.pb-c.c $(B)/gen/%.pb-c.h: reporter/%.proto
+	@mkdir -p $(@D)
+	protoc-c --proto_path=reporter --c_out=$(B)/gen $<
+
+$(B)/gen/%.pb-c.o: $(B)/gen/%.pb-c.c
+	$(CC) $(ALL_CFLAGS) -I$(B)/gen -c -o $@ $<
+
+.PRECIOUS: $(B)/gen/%.pb-c.c $(B)/gen/%.pb-c.h
+$(B)/reporter/pprof.o: $(B)/gen/profile.pb-c.h
+$(B)/reporter/pprof.o: ALL_CFLAGS += -I$(B)/gen
 
 $(B)/leakreport: $(B)/reporter/main.o $(REPORT_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(REPORT_LIBS)
@@ -127,10 +144,52 @@ check: all examples $(UNIT_BINS) $(B)/tests/pqcases $(B)/tests/leakcases \
 		$(TORTURE)
 	B=$(abspath $(B)) prove -f $(UNIT_BINS) tests/t[0-9]*.sh
 
+# The reporter's end-to-end tests need no shim: they run under the
+# sanitizers too.  UBSan stops at its first report, so tests see it fail.
+SAN_TESTS = tests/t010-reporter.sh tests/t015-reporter-pq.sh \
+	tests/t016-reporter-classify.sh tests/t017-reporter-trend.sh \
+	tests/t018-reporter-diff.sh tests/t019-bad-input.sh
+SAN_ENV = ASAN_OPTIONS=detect_leaks=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 sanitize:
 	$(MAKE) B=build-san CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
-		build-san/leakreport $(addprefix build-san/tests/,$(UNIT))
-	ASAN_OPTIONS=detect_leaks=1 prove -f $(addprefix build-san/tests/,$(UNIT))
+		build-san/leakreport build-san/leakshim $(addprefix build-san/tests/,$(UNIT))
+	$(SAN_ENV) prove -f $(addprefix build-san/tests/,$(UNIT))
+	$(SAN_ENV) B=$(abspath build-san) prove -f $(SAN_TESTS)
+
+# --- fuzzing: libFuzzer targets (fuzz/) under ASan+UBSan, in build-fuzz/ ---
+FUZZ_B = build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CC = clang
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP -g -O1 \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+# NAME:MAX_LEN: a dump's lines may be long; options hold paths of PATH_MAX.
+FUZZ_RUNS = dump:16384 options:8192 suppress:4096
+FUZZ_REPORT_OBJS = $(addprefix $(FUZZ_B)/reporter/,$(addsuffix .o,parse \
+	report symbolize suppress util age text json))
+FUZZ_BINS = $(addprefix $(FUZZ_B)/fuzz_,dump options suppress)
+
+$(FUZZ_B)/reporter/%.o: reporter/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Ishim -c -o $@ $<
+
+$(FUZZ_B)/shim/%.o: shim/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Ishim -c -o $@ $<
+
+$(FUZZ_B)/fuzz_options: fuzz/fuzz_options.c $(FUZZ_B)/shim/config.o \
+		$(FUZZ_B)/shim/out.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Ishim -o $@ \
+		$(filter %.c %.o,$^)
+
+$(FUZZ_B)/fuzz_dump $(FUZZ_B)/fuzz_suppress: $(FUZZ_B)/fuzz_%: fuzz/fuzz_%.c \
+		$(FUZZ_REPORT_OBJS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Ishim -Ireporter -o $@ \
+		$(filter %.c %.o,$^) -ldw -lelf -lstdc++
+
+fuzz: $(FUZZ_BINS)
+	@FUZZ_B=$(FUZZ_B) FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run.sh $(FUZZ_RUNS)
 
 demo: deps all examples
 	@echo
@@ -143,7 +202,12 @@ soak-demo: deps all examples
 	@B=$(B) sh examples/soak-demo.sh
 
 DEPS = build-essential pkg-config libunwind-dev uthash-dev libdw-dev libelf-dev \
-	libpq-dev postgresql jq python3 python3-psycopg2
+	libpq-dev postgresql jq python3 python3-psycopg2 \
+	libprotobuf-c-dev protobuf-c-compiler zlib1g-dev clang
+# Only tests need these: they skip what is missing (make deps-test).
+DEPS_TEST = golang-go chromium fonts-dejavu-core python3-jsonschema \
+	python3-junitparser man-db \
+	nginx-light wrk redis-server redis-tools sqlite3 git
 deps:
 	@missing=$$(for p in $(DEPS); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
@@ -155,24 +219,36 @@ deps:
 		{ $$SUDO apt-get update && $$SUDO apt-get install -y --no-install-recommends $$missing; }; \
 	fi
 
+deps-test:
+	@$(MAKE) --no-print-directory deps DEPS="$(DEPS_TEST)"
+
 bench: all
 	@B=$(B) sh bench/run.sh
 
+MAN1 = docs/man/leakshim.1 docs/man/leakreport.1
+MAN7 = docs/man/leakshim.7
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGLIBDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGLIBDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	install -m 0755 $(B)/leakshim $(B)/leakreport $(DESTDIR)$(BINDIR)/
 	install -m 0644 $(B)/libleakshim.so $(DESTDIR)$(PKGLIBDIR)/
+	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/leakshim $(DESTDIR)$(BINDIR)/leakreport
 	rm -f $(DESTDIR)$(PKGLIBDIR)/libleakshim.so
 	-rmdir $(DESTDIR)$(PKGLIBDIR)
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1))) \
+		$(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(MAN7)))
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
-.PHONY: all examples check sanitize demo soak-demo deps bench install \
+.PHONY: all examples check sanitize fuzz demo soak-demo deps deps-test bench install \
 	uninstall clean
 .DELETE_ON_ERROR:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(wildcard $(FUZZ_B)/*.d $(FUZZ_B)/*/*.d)

@@ -34,6 +34,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
+
 #define DEFAULT_PATH "leakshim.%p.%n.dump"
 
 struct run {
@@ -50,29 +52,39 @@ static pid_t child_pid;
 
 static void usage(FILE *f)
 {
-	fputs("usage: leakshim [options] [--] PROGRAM [ARGS...]\n"
-	      "       leakshim snapshot [report options] PID\n"
-	      "Runs PROGRAM with libleakshim.so preloaded and prints the "
-	      "leak report of its\nfinal dump on stderr.\n\n"
-	      "shim options (see LEAKSHIM_OPTIONS in README.md):\n"
-	      "  --exitcode N        exit with N if leaks are found at exit\n"
-	      "  --signal SIG        signal that requests a dump "
-	      "[RTMIN+3], 0 for none\n"
-	      "  --path PATTERN      dump file pattern "
-	      "[" DEFAULT_PATH "]\n"
-	      "  --interval S        write a dump every S seconds\n"
-	      "  --keep N            periodic dumps kept on disk\n"
+	fputs("usage: leakshim [OPTIONS] [--] PROGRAM [ARGS...]\n"
+	      "       leakshim snapshot [--format FMT] [--all] [--top N] "
+	      "[-o FILE]\n"
+	      "                         [--timeout S] PID\n"
+	      "Runs PROGRAM with libleakshim.so preloaded and prints the report "
+	      "of its final\ndump on stderr; exits with PROGRAM's status.  "
+	      "snapshot: a report of a\nrunning program now, on stdout.\n\n"
+	      "  --exitcode N        exit with N when leaks are found at exit\n"
+	      "  --signal SIG        signal that asks for a dump [RTMIN+3], 0 "
+	      "for none\n"
+	      "  --path PATTERN      dump file pattern [" DEFAULT_PATH "]\n"
+	      "  --interval S        also write a dump every S seconds\n"
+	      "  --keep N            keep the first and newest N-1 periodic "
+	      "dumps\n"
 	      "  --depth N           stack frames kept per allocation [32]\n"
-	      "  --sample N          sample about one allocation per N bytes\n"
-	      "  --suppressions F    suppression file\n"
-	      "  --conn-max N, --conn-idle S, --conn-limit N, --metrics F\n"
+	      "  --sample N          track about one allocation per N bytes\n"
+	      "  --suppressions F    leak:PATTERN file the report applies\n"
+	      "  --conn-max N        warn when open libpq connections exceed N"
+	      "\n"
+	      "  --conn-idle S       connections unused for S s are idle "
+	      "[300]\n"
+	      "  --conn-limit N      the server's connection limit, for "
+	      "forecasts\n"
+	      "  --metrics F         Prometheus metrics file, rewritten every "
+	      "interval\n"
 	      "  --summary           also print the shim's one-line summary\n"
-	      "report options:\n"
-	      "  --format FMT        text or json [text]\n"
+	      "  --format FMT        text, json, folded, pprof, html, sarif or "
+	      "junit [text]\n"
 	      "  --all               also list reachable blocks\n"
-	      "  --top N             only the N largest sites\n"
+	      "  --top N             only the N largest entries of each list\n"
 	      "  -o, --output FILE   write the report to FILE, not stderr\n"
-	      "  -h, --help          this text\n", f);
+	      "  -h, --help          this text\n"
+	      "See leakshim(1), leakreport(1) and leakshim(7).\n", f);
 }
 
 static int die_usage(const char *what, const char *arg)
@@ -99,7 +111,8 @@ static const struct {
 static int add_option(struct run *r, const char *key, const char *value)
 {
 	size_t len = strlen(r->options);
-	const char *q = strchr(value, ':') ? "\"" : "";
+	/* Quoted when a ':' would end it or a leading quote start quoting. */
+	const char *q = strchr(value, ':') || value[0] == '\'' ? "\"" : "";
 	int n;
 
 	if (strchr(value, '"'))
@@ -140,6 +153,18 @@ static int parse_valued(struct run *r, int argc, char **argv, int *i)
 	return 1;
 }
 
+/* Whether the report args ask for pprof, which is no text for stderr. */
+static int binary_format(const struct run *r)
+{
+	int i;
+
+	for (i = 0; i + 1 < r->nreport; i++)
+		if (!strcmp(r->report_args[i], "--format") &&
+		    !strcmp(r->report_args[i + 1], "pprof"))
+			return 1;
+	return 0;
+}
+
 static int parse_args(struct run *r, int argc, char **argv)
 {
 	int i, v;
@@ -172,7 +197,33 @@ static int parse_args(struct run *r, int argc, char **argv)
 	}
 	if (i >= argc)
 		return die_usage("no program to run", "");
+	if (!r->output && binary_format(r))
+		return die_usage("--format pprof writes gzip data: add -o "
+				 "FILE (-o leaks.pb.gz)", "");
 	r->argv = argv + i;
+	return 0;
+}
+
+/*
+ * Check the program's LEAKSHIM_OPTIONS to be (the environment's, then
+ * our flags) with the shim's own parser: a bad value is our error, with
+ * exit status 2, rather than a run of the program without the shim.
+ */
+static int check_options(const struct run *r)
+{
+	const char *env = getenv("LEAKSHIM_OPTIONS");
+	struct lk_config c;
+	char err[512];
+
+	lk_config_defaults(&c);
+	if (env && lk_config_parse(&c, env, err, sizeof(err))) {
+		fprintf(stderr, "leakshim: %s in LEAKSHIM_OPTIONS\n", err);
+		return -1;
+	}
+	if (lk_config_parse(&c, r->options, err, sizeof(err))) {
+		fprintf(stderr, "leakshim: %s\n", err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -310,7 +361,7 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && strcmp(argv[1], "snapshot") == 0)
 		return snapshot_main(argc - 1, argv + 1, reporter);
-	if (parse_args(&r, argc, argv))
+	if (parse_args(&r, argc, argv) || check_options(&r))
 		return 2;
 	if (find_beside(lib, sizeof(lib), "LEAKSHIM_LIBRARY", "libleakshim.so",
 			"../lib/leakshim/libleakshim.so")) {

@@ -10,6 +10,11 @@
  * when it cannot be read or parsed, a warning says so and the report goes
  * on without it.
  *
+ * --format picks the writer: text.h, json.h, folded.h, pprof.h, html.h,
+ * sarif.h or junit.h.  pprof is built with every entry (its inuse types
+ * count every block), folded and html without --top (their sums and the
+ * flame graph cover every entry; html cuts its lists itself).
+ *
  * The subcommands `diff OLD NEW` and `trend DUMP...` read each dump in
  * turn into the site table (sites.h), symbolizing it and freeing it before
  * the next, then build and write the diff (diff.h) or the trend (trend.h,
@@ -23,13 +28,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "age.h"
 #include "diff.h"
+#include "folded.h"
+#include "html.h"
 #include "json.h"
+#include "junit.h"
 #include "parse.h"
 #include "plot.h"
+#include "pprof.h"
 #include "report.h"
+#include "sarif.h"
 #include "sites.h"
 #include "symbolize.h"
 #include "text.h"
@@ -39,9 +50,23 @@
 #define EXIT_REPORT	0	/* a report was written */
 #define EXIT_BAD	2	/* bad usage or bad input */
 
+/* The formats of --format, in the order --help lists them. */
+enum format {
+	FMT_TEXT, FMT_JSON, FMT_FOLDED, FMT_PPROF, FMT_HTML, FMT_SARIF,
+	FMT_JUNIT, FMT_N
+};
+
+static const char *const format_names[FMT_N] = {
+	[FMT_TEXT] = "text", [FMT_JSON] = "json", [FMT_FOLDED] = "folded",
+	[FMT_PPROF] = "pprof", [FMT_HTML] = "html", [FMT_SARIF] = "sarif",
+	[FMT_JUNIT] = "junit",
+};
+
 /* What the command line asked for. */
 struct cli {
-	bool json;			/* --format json (else text) */
+	enum format format;		/* --format */
+	bool blocks;			/* --weight blocks (folded) */
+	bool weight;			/* --weight was given */
 	bool help;			/* --help: usage on stdout, exit 0 */
 	bool leak_count;		/* --leak-count: "BLOCKS BYTES" only */
 	struct report_options opts;	/* --all, --top, --no-addresses,
@@ -53,76 +78,60 @@ struct cli {
 };
 
 static const char usage_text[] =
-	"usage: leakreport [--format text|json] [--all] [--top N] "
-	"[--no-addresses]\n"
-	"                  [--suppressions FILE]... [--older-than SECONDS]\n"
-	"                  [--leak-count] DUMP\n"
-	"       leakreport diff [--format text|json] [--all] OLD NEW\n"
-	"       leakreport trend [--format text|json] [--plot FILE.svg] "
+	"usage: leakreport [OPTIONS] DUMP\n"
+	"       leakreport diff [--format text|json] [--all] [--no-addresses] "
+	"OLD NEW\n"
+	"       leakreport trend [--format text|json|html] [--plot FILE.svg] "
 	"[--all]\n"
 	"                        [--conn-limit N] DUMP DUMP...\n"
+	"Reports the leaks, live blocks and libpq objects of a dump written by\n"
+	"libleakshim.so, with symbolized stacks.  DUMP may be - for stdin.\n"
 	"\n"
-	"Reads a dump written by libleakshim.so and writes a report of the\n"
-	"leaked and live blocks and the libpq connections, results and\n"
-	"cancel handles it holds, with symbolized stacks.  DUMP may be - for\n"
-	"standard input.\n"
-	"\n"
-	"  --format text|json  text for people (default) or JSON for tools\n"
+	"  --format FMT        text (default), json, folded, pprof, html, sarif, "
+	"junit\n"
+	"  --weight bytes|blocks  what folded stacks count [bytes]\n"
 	"  --all               also list reachable blocks\n"
-	"  --top N             list only the N largest entries of each list\n"
-	"  --no-addresses      leave pcs and offsets out of the text report\n"
-	"  --suppressions FILE leave out the blocks that a leak:PATTERN line\n"
-	"                      of FILE matches (LeakSanitizer's syntax);\n"
-	"                      repeatable; the file the dump names applies\n"
-	"                      too\n"
-	"  --older-than S      keep only what has lived longer than S seconds\n"
-	"                      (decimals allowed): blocks are counted at the\n"
-	"                      ages the dump records (1, 10, 60, 300, 900,\n"
-	"                      3600, 21600, 86400, 604800 s), at the first\n"
-	"                      one >= S, and a note says which when S is not\n"
-	"                      one of them; connections, results and cancel\n"
-	"                      handles by their own age.  The summary's sums\n"
-	"                      (and --leak-count) count only what is kept\n"
-	"  --leak-count        print only \"BLOCKS BYTES\" of the direct and\n"
-	"                      indirect leaks that are not suppressed\n"
-	"  --help              print this help\n"
+	"  --top N             only the N largest entries of each list\n"
+	"  --no-addresses      leave pcs and offsets out of the text\n"
+	"  --suppressions FILE leave out leaks a leak:PATTERN line matches "
+	"(repeatable)\n"
+	"  --older-than S      only what has lived longer than S seconds\n"
+	"  --leak-count        print only \"BLOCKS BYTES\" of the leaks left\n"
+	"  --help              this text (leakreport diff|trend --help: theirs)"
 	"\n"
-	"diff lists the sites whose memory, connections or results grew from\n"
-	"OLD to NEW (--all: every site that changed), matched by their source\n"
-	"lines, so dumps of two runs compare.  trend fits a line to each\n"
-	"site's figures over many dumps and calls it growing (a leak),\n"
-	"plateau (a cache), shrinking or flat.  See leakreport diff --help\n"
-	"and leakreport trend --help.\n"
 	"\n"
-	"Recognised but not implemented yet: --format folded|pprof|html|\n"
-	"sarif|junit.\n"
-	"\n"
-	"Exit status: 0 when a report was written, 2 on bad usage or input.\n";
+	"diff lists what grew from OLD to NEW; trend calls each site's series\n"
+	"growing, plateau, shrinking or flat.  Exit status: 0 when a report "
+	"was\nwritten, 2 on bad usage or input.  See leakreport(1).\n";
 
 static const char usage_line[] =
-	"usage: leakreport [--format text|json] [--all] [--top N] "
-	"[--no-addresses] [--suppressions FILE]... [--older-than SECONDS] "
-	"[--leak-count] DUMP (see leakreport --help)";
+	"usage: leakreport [--format text|json|folded|pprof|html|sarif|junit] "
+	"[--all] [--top N] [--suppressions FILE]... [--older-than SECONDS] "
+	"DUMP (see leakreport --help)";
 
 /* --- options --- */
 
 static int set_format(struct cli *c, const char *name, struct util_err *err)
 {
-	static const char *const later[] = {
-		"folded", "pprof", "html", "sarif", "junit",
-	};
-	size_t i;
+	unsigned i;
 
-	if (!strcmp(name, "text") || !strcmp(name, "json")) {
-		c->json = name[0] == 'j';
-		return 0;
-	}
-	for (i = 0; i < sizeof(later) / sizeof(later[0]); i++)
-		if (!strcmp(name, later[i]))
-			return util_fail(err, -ENOSYS, "--format %s is not "
-					 "implemented yet", name);
-	return util_fail(err, -EINVAL, "usage: unknown format '%s' (text "
-			 "or json)", name);
+	for (i = 0; i < FMT_N; i++)
+		if (!strcmp(name, format_names[i])) {
+			c->format = (enum format)i;
+			return 0;
+		}
+	return util_fail(err, -EINVAL, "usage: unknown format '%s' (text, "
+			 "json, folded, pprof, html, sarif or junit)", name);
+}
+
+static int set_weight(struct cli *c, const char *arg, struct util_err *err)
+{
+	if (strcmp(arg, "bytes") && strcmp(arg, "blocks"))
+		return util_fail(err, -EINVAL, "usage: --weight is bytes or "
+				 "blocks, not '%s'", arg);
+	c->blocks = arg[1] == 'l';
+	c->weight = true;
+	return 0;
 }
 
 static int set_top(struct cli *c, const char *arg, struct util_err *err)
@@ -181,8 +190,23 @@ static int parse_option_char(struct cli *c, int ch, char **argv,
 	case 'o':
 		c->opts.older = &c->older;
 		return age_cut_parse(&c->older, optarg, err);
+	case 'w':
+		return set_weight(c, optarg, err);
 	}
 	return bad_option(ch, argv, err);
+}
+
+/* What the options say together. */
+static int check_args(const struct cli *c, struct util_err *err)
+{
+	if (c->weight && c->format != FMT_FOLDED)
+		return util_fail(err, -EINVAL, "usage: --weight is an option "
+				 "of --format folded");
+	if (c->format == FMT_PPROF && !c->leak_count && isatty(1))
+		return util_fail(err, -EINVAL, "--format pprof writes gzip "
+				 "data: redirect it to a file (leakreport "
+				 "--format pprof DUMP > leaks.pb.gz)");
+	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct cli *c,
@@ -196,6 +220,7 @@ static int parse_args(int argc, char **argv, struct cli *c,
 		{ "suppressions", required_argument, NULL, 's' },
 		{ "leak-count", no_argument, NULL, 'c' },
 		{ "older-than", required_argument, NULL, 'o' },
+		{ "weight", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -216,7 +241,7 @@ static int parse_args(int argc, char **argv, struct cli *c,
 	if (optind != argc - 1)
 		return util_fail(err, -EINVAL, "%s", usage_line);
 	c->path = argv[optind];
-	return 0;
+	return check_args(c, err);
 }
 
 /* --- running --- */
@@ -323,23 +348,63 @@ static int leak_count(const struct dump *d, const struct report_supp *supp,
 	return 0;
 }
 
+/*
+ * The options the report is built with: pprof always holds every block
+ * (its inuse_* types count them all), and folded stacks and the HTML
+ * page's flame graph add up every entry, so --top is applied by the HTML
+ * writer to its lists only, and not at all to pprof and folded.
+ */
+static struct report_options build_options(const struct cli *c,
+					   struct report_supp *supp)
+{
+	struct report_options o = c->opts;
+
+	o.supp = supp;
+	if (c->format == FMT_PPROF)
+		o.all = true;
+	if (c->format == FMT_PPROF || c->format == FMT_FOLDED ||
+	    c->format == FMT_HTML)
+		o.top = 0;
+	return o;
+}
+
+/* Write rep in the format c asks for. */
+static int write_format(const struct cli *c, const struct report *rep,
+			const struct report_options *o)
+{
+	switch (c->format) {
+	case FMT_JSON:
+		return json_write(stdout, rep);
+	case FMT_FOLDED:
+		return folded_write(stdout, rep, c->blocks);
+	case FMT_PPROF:
+		return pprof_write(stdout, rep);
+	case FMT_HTML:
+		return html_write(stdout, rep, &c->opts);
+	case FMT_SARIF:
+		return sarif_write(stdout, rep);
+	case FMT_JUNIT:
+		return junit_write(stdout, rep, o);
+	default:
+		return text_write(stdout, rep, o);
+	}
+}
+
 /* Symbolize and write the report of d. */
 static int write_report(const struct cli *c, const struct dump *d,
 		  struct report_supp *supp, struct util_err *err)
 {
 	const struct sym_warner warner = { print_warning, NULL };
-	struct report_options o = c->opts;
+	struct report_options o = build_options(c, supp);
 	struct symbolizer *s = NULL;
 	struct report rep = { 0 };
 	int r;
 
-	o.supp = supp;
 	r = symbolize_open(&s, d, &warner, err);
 	if (r == 0)
 		r = report_build(&rep, d, s, &o, err);
 	if (r == 0) {
-		r = c->json ? json_write(stdout, &rep)
-			    : text_write(stdout, &rep, &o);
+		r = write_format(c, &rep, &o);
 		if (r)
 			util_fail(err, r, "cannot write the report: %s",
 				  strerror(-r));
@@ -377,6 +442,7 @@ static int run(const struct cli *c, struct util_err *err)
 struct series_cli {
 	bool trend;		/* trend, else diff */
 	bool json;		/* --format json */
+	bool html;		/* trend --format html */
 	bool all;		/* --all */
 	bool no_addresses;	/* diff --no-addresses */
 	bool help;		/* --help */
@@ -395,46 +461,39 @@ struct warned {
 static const char diff_usage_text[] =
 	"usage: leakreport diff [--format text|json] [--all] "
 	"[--no-addresses] OLD NEW\n"
-	"\n"
-	"Lists the sites whose live bytes (or blocks), libpq connections or\n"
-	"uncleared results grew from dump OLD to dump NEW: memory first, by\n"
-	"bytes gained, then connections, then results.  A site is matched\n"
-	"by its frames' functions, files and lines (module and offset where\n"
-	"there are no symbols), not by the dump's stack ids, so dumps of two\n"
-	"runs of one program compare; memory adds up every class of a site.\n"
-	"The SUMMARY gives the change of the dumps' totals.\n"
+	"Lists the sites whose memory, libpq connections or uncleared results\n"
+	"grew from dump OLD to dump NEW, biggest first.  Sites are matched by\n"
+	"their functions, files and lines, so dumps of two runs compare.\n"
 	"\n"
 	"  --format text|json  text for people (default) or JSON for tools\n"
 	"  --all               every site that changed, shrinking ones too\n"
 	"  --no-addresses      leave pcs and offsets out of the text\n"
-	"  --help              print this help\n";
+	"  --help              this text\n";
 
 static const char diff_usage_line[] =
 	"usage: leakreport diff [--format text|json] [--all] "
 	"[--no-addresses] OLD NEW (see leakreport diff --help)";
 
 static const char trend_usage_text[] =
-	"usage: leakreport trend [--format text|json] [--plot FILE.svg] "
+	"usage: leakreport trend [--format text|json|html] [--plot FILE.svg] "
 	"[--all]\n"
 	"                        [--conn-limit N] DUMP DUMP...\n"
-	"\n"
 	"Fits a line to each site's live bytes, connections and uncleared\n"
-	"results over the dumps (in the order of their times; on the uptime\n"
-	"axis when they come from one process) and calls it growing (a leak),\n"
-	"plateau (filled, then stopped: a cache), shrinking or flat\n"
-	"(docs/trend.md).  Sites are matched as leakreport diff matches them.\n"
-	"It forecasts when open connections reach the server's limit.\n"
+	"results over the dumps and calls it growing (a leak), plateau (a\n"
+	"cache), shrinking or flat; forecasts when open connections reach the\n"
+	"server's limit (docs/trend.md).\n"
 	"\n"
-	"  --format text|json  text for people (default) or JSON for tools\n"
-	"  --plot FILE.svg     also draw the live bytes and the open\n"
-	"                      connections, with the sites that grow fastest\n"
+	"  --format text|json|html  text (default), JSON, or a page with the "
+	"plot\n"
+	"  --plot FILE.svg     also draw live bytes and open connections over "
+	"time\n"
 	"  --all               list flat sites too\n"
-	"  --conn-limit N      the server's connection limit, when the last\n"
-	"                      dump does not record one (conn_limit)\n"
-	"  --help              print this help\n";
+	"  --conn-limit N      the server's connection limit, if the dump has "
+	"none\n"
+	"  --help              this text\n";
 
 static const char trend_usage_line[] =
-	"usage: leakreport trend [--format text|json] [--plot FILE.svg] "
+	"usage: leakreport trend [--format text|json|html] [--plot FILE.svg] "
 	"[--all] [--conn-limit N] DUMP DUMP... (see leakreport trend --help)";
 
 /* Print msg as print_warning does, unless it was printed already. */
@@ -482,10 +541,17 @@ static int series_option(struct series_cli *c, int ch, char **argv,
 {
 	switch (ch) {
 	case 'f':
+		if (c->trend && !strcmp(optarg, "html")) {
+			c->html = true;
+			c->json = false;
+			return 0;
+		}
 		if (strcmp(optarg, "text") && strcmp(optarg, "json"))
 			return util_fail(err, -EINVAL, "usage: unknown format "
-					 "'%s' (text or json)", optarg);
+					 "'%s' (text%s or json)", optarg,
+					 c->trend ? ", html" : "");
 		c->json = optarg[0] == 'j';
+		c->html = false;
 		return 0;
 	case 'a':
 		c->all = true;
@@ -626,8 +692,9 @@ static int run_trend(const struct series_cli *c, const struct sites *s,
 	if (r == 0 && c->plot)
 		r = plot_write(c->plot, &t, err);
 	if (r == 0) {
-		r = c->json ? trend_write_json(stdout, &t)
-			    : trend_write_text(stdout, &t);
+		r = c->html ? html_write_trend(stdout, &t)
+		    : c->json ? trend_write_json(stdout, &t)
+			      : trend_write_text(stdout, &t);
 		if (r)
 			util_fail(err, r, "cannot write the trend: %s",
 				  strerror(-r));

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "plot.h"
+#include "xml.h"
 
 #define LEFT		90	/* left edge of the plot areas */
 #define AREA_W		840	/* width of the plot areas */
@@ -74,33 +75,6 @@ struct panel {
 	double top;			/* y of the plot area's top edge */
 	double name_x;			/* x of the legend's names */
 };
-
-/* --- text --- */
-
-/* s escaped for XML text or an attribute value. */
-static void put_xml(FILE *out, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n;
-
-	for (; *s; s += n ? n : 1) {
-		n = util_utf8_len(s);
-		if (*s == '&')
-			fputs("&amp;", out);
-		else if (*s == '<')
-			fputs("&lt;", out);
-		else if (*s == '>')
-			fputs("&gt;", out);
-		else if (*s == '"')
-			fputs("&quot;", out);
-		else if (*s == '\'')
-			fputs("&apos;", out);
-		else if (n == 0 || *s < 0x20 || *s == 0x7f)
-			fputs("&#xFFFD;", out);
-		else
-			fwrite(s, 1, n, out);
-	}
-}
 
 /* --- scales --- */
 
@@ -309,10 +283,10 @@ static void put_legend(FILE *out, const struct panel *p, double top)
 			p->lines[i].rate);
 		fprintf(out, "<text x=\"%.0f\" y=\"%.0f\" "
 			"font-family=\"monospace\">", p->name_x, y);
-		put_xml(out, p->lines[i].label);
+		xml_put(out, p->lines[i].label);
 		if (p->lines[i].via[0]) {
 			putc(' ', out);
-			put_xml(out, p->lines[i].via);
+			xml_put(out, p->lines[i].via);
 		}
 		fputs("</text>\n", out);
 	}
@@ -360,12 +334,12 @@ static void put_title(FILE *out, const struct trend *t, double w)
 	const struct site_dump *d = trend_dump(t, t->n - 1);
 
 	fputs("<title>leakshim trend: ", out);
-	put_xml(out, d->program);
+	xml_put(out, d->program);
 	fputs("</title>\n", out);
 	fprintf(out, "<rect width=\"%.0f\" height=\"100%%\" "
 		"fill=\"#ffffff\"/>\n<text x=\"%d\" y=\"28\" font-size=\"18\" "
 		"font-weight=\"bold\">leakshim trend: ", w, LEFT);
-	put_xml(out, d->program);
+	xml_put(out, d->program);
 	if (t->one_pid)
 		fprintf(out, " (pid %" PRIu64 ")", d->pid);
 	fprintf(out, "</text>\n<text x=\"%d\" y=\"48\" fill=\"#444444\">%zu "
@@ -373,7 +347,7 @@ static void put_title(FILE *out, const struct trend *t, double w)
 		"that grow fastest</text>\n", LEFT, t->n, t->span);
 }
 
-static void put_svg(FILE *out, const struct trend *t)
+void plot_put_svg(FILE *out, const struct trend *t)
 {
 	struct panel p[2];
 	size_t np = 1, i;
@@ -388,8 +362,7 @@ static void put_svg(FILE *out, const struct trend *t)
 	w = picture_width(p, np);
 	for (h = top, i = 0; i < np; i++)
 		h += panel_height(&p[i]) + 30;
-	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
 		"height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
 		"font-family=\"sans-serif\" font-size=\"12\">\n", w, h, w, h);
 	put_title(out, t, w);
@@ -417,7 +390,8 @@ static int write_file(int fd, const struct trend *t)
 		close(fd);
 		return r;
 	}
-	put_svg(f, t);
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
+	plot_put_svg(f, t);
 	if (fflush(f) || ferror(f) || fsync(fileno(f)))
 		r = errno ? -errno : -EIO;
 	if (fclose(f) && !r)

@@ -14,6 +14,8 @@
 #ifndef LK_REPORTER_PLOT_H
 #define LK_REPORTER_PLOT_H
 
+#include <stdio.h>
+
 #include "trend.h"
 #include "util.h"
 
@@ -25,5 +27,9 @@
  * filled (naming path). */
 int plot_write(const char *path, const struct trend *t,
 	       struct util_err *err);
+
+/* The picture alone, without the XML declaration, to out: a file's body,
+ * or inline in an HTML page (the trend's --format html). */
+void plot_put_svg(FILE *out, const struct trend *t);
 
 #endif

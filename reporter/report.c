@@ -461,7 +461,7 @@ static bool is_shim(const char *path)
 	return !strncmp(base, "libleakshim", 11);
 }
 
-static bool is_runtime(const char *path)
+bool report_is_runtime(const char *path)
 {
 	const char *base;
 	size_t i;
@@ -498,7 +498,7 @@ int report_symbolize_stack(struct report_stack *out,
 		out->nframes += n;
 	}
 	for (i = 0; i < out->nframes; i++)
-		if (!is_runtime(out->frames[i].module))
+		if (!report_is_runtime(out->frames[i].module))
 			break;
 	out->site = i < out->nframes ? i : 0;
 	return 0;
@@ -576,6 +576,18 @@ static int suppress_groups(struct report *r, struct report_supp *supp,
 		p->bytes = util_sat_add(p->bytes, d->groups[i].bytes);
 	}
 	return 0;
+}
+
+/* --- what the CI formats call leaked --- */
+
+bool report_at_exit(const struct report *r)
+{
+	return !strcmp(r->dump->proc.reason, LK_REASON_EXIT);
+}
+
+bool report_conn_leaked(const struct report *r, const struct report_conn *e)
+{
+	return report_at_exit(r) || e->idle || e->failed;
 }
 
 /* --- leak count --- */

@@ -168,6 +168,21 @@ const char *report_kind_name(enum report_kind kind);
 /* The program's short name: N, else the basename of X, else "?". */
 const char *report_program(const struct report *r);
 
+/* Whether the module path is one a site is never in: the C and C++
+ * runtimes, the dynamic loader, libpq, the shim. */
+bool report_is_runtime(const char *path);
+
+/* Whether r is of a dump written at exit (reason "exit"). */
+bool report_at_exit(const struct report *r);
+
+/*
+ * Whether connection entry e counts as leaked, for the CI formats: at an
+ * exit dump every connection not finished is; in a live dump, an entry
+ * with connections idle over conn_idle (abandoned) or failed connects
+ * never finished, while one whose connections are all in use is not.
+ */
+bool report_conn_leaked(const struct report *r, const struct report_conn *e);
+
 /* Whether d's blocks were classified (its counter classified is not 0). */
 bool report_classified(const struct dump *d);
 

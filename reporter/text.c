@@ -165,8 +165,8 @@ void text_put_frames(FILE *out, const struct report_stack *st,
 		put_frame(out, i, &st->frames[i], addresses);
 }
 
-static void put_entry(FILE *out, const struct report_entry *e,
-		      bool addresses)
+void text_put_entry(FILE *out, const struct report_entry *e,
+		    bool addresses)
 {
 	static const char *const heads[] = {
 		[REPORT_DIRECT] = "Direct leak of ",
@@ -212,8 +212,8 @@ static void put_conn_details(FILE *out, const struct report *r,
 	}
 }
 
-static void put_conn(FILE *out, const struct report *r,
-		     const struct report_conn *e, bool addresses)
+void text_put_conn(FILE *out, const struct report *r,
+		   const struct report_conn *e, bool addresses)
 {
 	if (e->failed == e->count)
 		fprintf(out, "Failed connects never finished: %" PRIu64,
@@ -230,8 +230,8 @@ static void put_conn(FILE *out, const struct report *r,
 }
 
 /* A results entry (with bytes) or a cancel handles entry (without). */
-static void put_pq(FILE *out, const struct report_pq *e, bool results,
-		   bool addresses)
+void text_put_pq(FILE *out, const struct report_pq *e, bool results,
+		 bool addresses)
 {
 	if (results) {
 		fprintf(out, "Results not cleared: %" PRIu64 " (",
@@ -457,15 +457,15 @@ static void put_pq_entries(FILE *out, const struct report *r,
 
 	for (i = 0; i < r->nconns; i++) {
 		putc('\n', out);
-		put_conn(out, r, &r->conns[i], addresses);
+		text_put_conn(out, r, &r->conns[i], addresses);
 	}
 	for (i = 0; i < r->nresults; i++) {
 		putc('\n', out);
-		put_pq(out, &r->results[i], true, addresses);
+		text_put_pq(out, &r->results[i], true, addresses);
 	}
 	for (i = 0; i < r->ncancels; i++) {
 		putc('\n', out);
-		put_pq(out, &r->cancels[i], false, addresses);
+		text_put_pq(out, &r->cancels[i], false, addresses);
 	}
 }
 
@@ -478,7 +478,7 @@ int text_write(FILE *out, const struct report *r,
 	put_pq_entries(out, r, !o->no_addresses);
 	for (i = 0; i < r->count; i++) {
 		putc('\n', out);
-		put_entry(out, &r->entries[i], !o->no_addresses);
+		text_put_entry(out, &r->entries[i], !o->no_addresses);
 	}
 	if (!r->count && !r->nconns && !r->nresults && !r->ncancels)
 		fputs("\nleakshim: no leaks found\n", out);

@@ -29,4 +29,15 @@ void text_put_site(FILE *out, const struct sym_frame *f);
 void text_put_frames(FILE *out, const struct report_stack *st,
 		     bool addresses);
 
+/* The paragraph of one entry of each list, as text_write writes it: its
+ * line ("Direct leak of ...", "Open connections: ...", "Results not
+ * cleared: ...", or for !results "Cancel handles not freed: ...") and
+ * its numbered frames. */
+void text_put_entry(FILE *out, const struct report_entry *e,
+		    bool addresses);
+void text_put_conn(FILE *out, const struct report *r,
+		   const struct report_conn *e, bool addresses);
+void text_put_pq(FILE *out, const struct report_pq *e, bool results,
+		 bool addresses);
+
 #endif

@@ -112,6 +112,10 @@ int trend_write_text(FILE *out, const struct trend *t);
 /* "+412.5 B/s", "+0.035/s": the rate of e as the text shows it. */
 void trend_fmt_rate(char *buf, size_t size, const struct trend_site *e);
 
+/* "\nConnections: 37 open at the last dump, ...\n": the forecast line of
+ * the text, after an empty line. */
+void trend_put_conns(FILE *out, const struct trend_conns *c);
+
 /* Write t as one JSON object. */
 int trend_write_json(FILE *out, const struct trend *t);
 

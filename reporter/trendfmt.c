@@ -197,8 +197,8 @@ static void put_duration(FILE *out, double s)
 		fprintf(out, "about %.1f days (%.0f s)", s / 86400, s);
 }
 
-/* The connection forecast, one line. */
-static void put_conns(FILE *out, const struct trend_conns *c)
+/* The connection forecast, one line after an empty one. */
+void trend_put_conns(FILE *out, const struct trend_conns *c)
 {
 	char r[40], m[40];
 
@@ -236,7 +236,7 @@ int trend_write_text(FILE *out, const struct trend *t)
 	for (v = 0; v < TREND_NVERDICTS; v++)
 		put_section(out, t, (enum trend_verdict)v);
 	if (t->conns.activity)
-		put_conns(out, &t->conns);
+		trend_put_conns(out, &t->conns);
 	if (fflush(out) || ferror(out))
 		return errno ? -errno : -EIO;
 	return 0;

@@ -520,7 +520,7 @@ ok_if "--leak-count --older-than 300, classified: only the old leaks" \
 
 "$LR" --help >"$T/help" 2>&1
 ok_if "--help: exit 0, usage on stdout" grep -q '^usage: leakreport' "$T/help"
-for args in "--format pprof" "--format sarif" "--suppressions" \
+for args in "--weight blocks" "--format folded --weight lines" "--suppressions" \
 	"--older-than -1" "--older-than 1e3" "--older-than 5s" \
 	"--older-than ." "diff" "trend" "--bogus" "--top x" "--format xml" \
 	"--top"; do
@@ -533,9 +533,10 @@ done
 "$LR" >/dev/null 2>"$T/usage.err"
 ok_if "no DUMP: exit 2, usage on stderr" test $? -eq 2 -a \
 	"$(grep -c '^leakreport: usage: ' "$T/usage.err")" -eq 1
-"$LR" --format pprof "$T/a.dump" 2>"$T/usage.err"
-ok_if "not implemented formats say so" grep -qx \
-	"leakreport: --format pprof is not implemented yet" "$T/usage.err"
+"$LR" --format sarif --weight blocks "$T/a.dump" 2>"$T/usage.err"
+ok_if "--weight is for folded stacks only, and says so" grep -qx \
+	"leakreport: usage: --weight is an option of --format folded" \
+	"$T/usage.err"
 "$LR" --suppressions "$T/none.supp" "$T/a.dump" >/dev/null 2>"$T/usage.err"
 ok_if "--suppressions is implemented: a missing file is an error" test \
 	$? -eq 2 -a "$(cat "$T/usage.err")" = \
