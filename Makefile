@@ -42,7 +42,7 @@ SHIM_SRCS = $(addprefix shim/,$(addsuffix .c,$(SHIM_CORE))) \
 SHIM_OBJS = $(SHIM_SRCS:shim/%.c=$(B)/shim/%.o)
 
 REPORT_CORE = parse symbolize report suppress json text util age sites diff trend trendfmt plot \
-	xml folded pprof flame html htmltrend sarif junit
+	xml folded pprof flame html htmltrend sarif junit progress
 REPORT_SRCS = $(addprefix reporter/,$(addsuffix .c,$(REPORT_CORE)))
 REPORT_OBJS = $(REPORT_SRCS:reporter/%.c=$(B)/reporter/%.o) $(B)/gen/profile.pb-c.o
 REPORT_LIBS = -ldw -lelf -lstdc++ -lprotobuf-c -lz
@@ -167,7 +167,7 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP -g -O1 \
 # NAME:MAX_LEN: a dump's lines may be long; options hold paths of PATH_MAX.
 FUZZ_RUNS = dump:16384 options:8192 suppress:4096
 FUZZ_REPORT_OBJS = $(addprefix $(FUZZ_B)/reporter/,$(addsuffix .o,parse \
-	report symbolize suppress util age text json))
+	report symbolize suppress util age text json progress))
 FUZZ_BINS = $(addprefix $(FUZZ_B)/fuzz_,dump options suppress)
 
 $(FUZZ_B)/reporter/%.o: reporter/%.c

@@ -39,6 +39,7 @@
 #include "parse.h"
 #include "plot.h"
 #include "pprof.h"
+#include "progress.h"
 #include "report.h"
 #include "sarif.h"
 #include "sites.h"
@@ -640,8 +641,11 @@ static int load_sites(struct sites *s, const struct series_cli *c,
 	int r;
 
 	r = sites_init(s, c->npaths, err);
-	for (i = 0; r == 0 && i < c->npaths; i++)
+	for (i = 0; r == 0 && i < c->npaths; i++) {
+		progress_show("reading dumps", i, c->npaths);
 		r = load_one(s, i, c->paths[i], &warner, err);
+	}
+	progress_done();
 	free_warned(&w);
 	return r;
 }
@@ -737,6 +741,7 @@ int main(int argc, char **argv)
 
 	int status = EXIT_REPORT;
 
+	progress_init();
 	if (argc > 1 && (!strcmp(argv[1], "diff") ||
 			 !strcmp(argv[1], "trend")))
 		return series_main(argc - 1, argv + 1);

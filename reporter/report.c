@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "dumpfmt.h"
+#include "progress.h"
 #include "report.h"
 
 /*
@@ -508,24 +509,29 @@ int report_symbolize_stack(struct report_stack *out,
 static int symbolize_all(struct report *r, struct symbolizer *s,
 			 struct util_err *err)
 {
-	size_t i;
+	static const char what[] = "symbolizing stacks";
+	size_t i, n = 0, total = r->count + r->nconns + r->nresults +
+				 r->ncancels;
 	int ret = 0;
 
-	for (i = 0; !ret && i < r->count; i++)
+	for (i = 0; !ret && i < r->count; i++, n++) {
+		progress_show(what, n, total);
 		ret = report_symbolize_stack(&r->entries[i].st,
 					     r->entries[i].group->stack, s,
 					     err);
-	for (i = 0; !ret && i < r->nconns; i++)
+	}
+	for (i = 0; !ret && i < r->nconns; i++, n++)
 		ret = report_symbolize_stack(&r->conns[i].st,
 					     r->conns[i].stack, s, err);
-	for (i = 0; !ret && i < r->nresults; i++)
+	for (i = 0; !ret && i < r->nresults; i++, n++)
 		ret = report_symbolize_stack(&r->results[i].st,
 					     r->results[i].group->stack, s,
 					     err);
-	for (i = 0; !ret && i < r->ncancels; i++)
+	for (i = 0; !ret && i < r->ncancels; i++, n++)
 		ret = report_symbolize_stack(&r->cancels[i].st,
 					     r->cancels[i].group->stack, s,
 					     err);
+	progress_done();
 	return ret;
 }
 
