@@ -19,6 +19,10 @@
  * oldest_age_s; a "cancels" list follows "results", and a "suppressions"
  * list (every pattern of the suppression files applied, with what it
  * suppressed first: pattern, file, blocks, bytes) follows "cancels".
+ * Sampled dumps: "sample" (the mean bytes between samples) follows
+ * "classified", and each leak entry gains "samples" (blocks sampled)
+ * and "bytes_stderr" (the standard error of its bytes estimate) after
+ * oldest_age_s.
  *
  * json_put_string, json_put_seconds, json_put_time and json_put_frames
  * serve the diff and trend writers too.
@@ -122,6 +126,8 @@ static void put_classified(FILE *out, const struct report *r)
 	if (r->older)
 		fprintf(out, "  \"older_than_s\": %" PRIu64 ",\n",
 			r->older->age_s);
+	if (r->sample)
+		fprintf(out, "  \"sample\": %" PRIu64 ",\n", r->sample);
 	if (!r->scan_error)
 		return;
 	fputs("  \"scan_error\": ", out);
@@ -196,6 +202,9 @@ static void put_leak(FILE *out, const struct report *r, size_t i)
 	fprintf(out, ", \"bytes\": %" PRIu64 ", \"blocks\": %" PRIu64
 		", \"oldest_age_s\": ", e->group->bytes, e->group->blocks);
 	json_put_seconds(out, e->group->oldest_ms);
+	if (e->group->sampled)
+		fprintf(out, ", \"samples\": %" PRIu64 ", \"bytes_stderr\": %"
+			PRIu64, e->group->samples, e->group->bytes_se);
 	put_stack(out, &e->st);
 }
 

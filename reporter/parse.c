@@ -482,7 +482,7 @@ static int named_stack(struct parser *ps, char tag, uint64_t id,
 static int rec_blocks(struct parser *ps, struct fields *f)
 {
 	struct dump *d = ps->d;
-	struct dump_group g;
+	struct dump_group g = { 0 };
 	uint64_t id;
 	int r;
 
@@ -598,6 +598,39 @@ static int rec_ages(struct parser *ps, struct fields *f)
 		g->ages = d->nages;
 	g->nages++;
 	d->ages[d->nages++] = a;
+	return 0;
+}
+
+/* w stack class samples bytes_se: right after its group's b record. */
+static int rec_samples(struct parser *ps, struct fields *f)
+{
+	struct dump *d = ps->d;
+	struct dump_group *g;
+	uint64_t id, samples, se;
+	char cls;
+	int r;
+
+	if ((r = field_num(ps, f, &id, "stack", 4)) ||
+	    (r = field_class(ps, f, &cls)) ||
+	    (r = field_num(ps, f, &samples, "samples", 4)) ||
+	    (r = field_num(ps, f, &se, "bytes_se", 4)) ||
+	    (r = fields_end(ps, f, 4)))
+		return r;
+	g = ps->open_group ? &d->groups[ps->open_group - 1] : NULL;
+	if (!g || g->stack->id != id || g->cls != cls || g->nages)
+		return fail(ps, "w record for stack %" PRIx64 " class %c does "
+			    "not follow the b record of that stack and class",
+			    id, cls);
+	if (g->sampled)
+		return fail(ps, "second w record for stack %" PRIx64
+			    " class %c", id, cls);
+	if (samples > g->blocks)
+		return fail(ps, "bad w record: %" PRIx64 " samples of %"
+			    PRIx64 " blocks (an estimate is never below "
+			    "what was sampled)", samples, g->blocks);
+	g->sampled = true;
+	g->samples = samples;
+	g->bytes_se = se;
 	return 0;
 }
 
@@ -717,7 +750,7 @@ static int rec_end(struct parser *ps, struct fields *f)
 /* One line after the first; unknown tags are skipped. */
 static int parse_record(struct parser *ps, const char *line, size_t len)
 {
-	static const char known[] = "PXNSocmsbaCRKe";
+	static const char known[] = "PXNSocmsbawCRKe";
 	struct dump *d = ps->d;
 	struct fields f;
 
@@ -730,7 +763,8 @@ static int parse_record(struct parser *ps, const char *line, size_t len)
 			    line[0]);
 	fields_init(&f, line, len);
 	/* An a record may follow only its b record and that b's a records. */
-	if (line[0] != LK_TAG_AGES && line[0] != LK_TAG_BLOCKS)
+	if (line[0] != LK_TAG_AGES && line[0] != LK_TAG_BLOCKS &&
+	    line[0] != LK_TAG_SAMPLES)
 		ps->open_group = 0;
 	switch (line[0]) {
 	case LK_TAG_PROCESS:
@@ -757,6 +791,8 @@ static int parse_record(struct parser *ps, const char *line, size_t len)
 		return rec_blocks(ps, &f);
 	case LK_TAG_AGES:
 		return rec_ages(ps, &f);
+	case LK_TAG_SAMPLES:
+		return rec_samples(ps, &f);
 	case LK_TAG_CONN:
 		return rec_conn(ps, &f);
 	case LK_TAG_RESULTS:

@@ -76,6 +76,12 @@ struct dump_group {
 	size_t ages;			/* index of its first a record in
 					   dump.ages (when nages > 0) */
 	unsigned nages;			/* its a records, by age */
+	/* Sampled dumps (option sample): blocks and bytes above are
+	 * estimates, from `samples` sampled blocks, the bytes with a
+	 * standard error of bytes_se (its w record). */
+	bool sampled;
+	uint64_t samples;
+	uint64_t bytes_se;
 };
 
 /*

@@ -212,6 +212,7 @@ static int summarize(struct report *r)
 	/* The e record counts them too; trust the larger figure. */
 	r->dropped = dropped > d->dropped ? dropped : d->dropped;
 	r->conn_idle_s = parse_option(d, "conn_idle", CONN_IDLE_DEFAULT);
+	r->sample = parse_option(d, "sample", 0);
 	summarize_pq(r);
 	return count_sites(r);
 }

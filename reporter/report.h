@@ -136,6 +136,9 @@ struct report {
 	uint64_t dropped;		/* allocations the tracker missed */
 	uint64_t conn_idle_s;		/* setting conn_idle: "idle" means
 					   unused for this long */
+	uint64_t sample;		/* setting sample: 0 exact, else the
+					   mean bytes between samples, and
+					   blocks and bytes are estimates */
 	bool libpq;			/* the dump shows libpq activity: a
 					   C, R or K record, or conn_opened */
 	bool classified;		/* counter classified is not 0: the b

@@ -176,9 +176,19 @@ void text_put_entry(FILE *out, const struct report_entry *e,
 	};
 
 	fputs(heads[e->kind], out);
-	put_count(out, e->group->bytes, "byte");
-	fputs(" in ", out);
-	put_count(out, e->group->blocks, "block");
+	if (e->group->sampled) {
+		/* An estimate: "~N bytes (+/- E) in ~B blocks (S samples)". */
+		putc('~', out);
+		put_count(out, e->group->bytes, "byte");
+		fprintf(out, " (+/- %" PRIu64 ") in ~", e->group->bytes_se);
+		put_count(out, e->group->blocks, "block");
+		fprintf(out, " (%" PRIu64 " sample%s)", e->group->samples,
+			e->group->samples == 1 ? "" : "s");
+	} else {
+		put_count(out, e->group->bytes, "byte");
+		fputs(" in ", out);
+		put_count(out, e->group->blocks, "block");
+	}
 	put_stack_site(out, &e->st);
 	fputs(", oldest ", out);
 	put_seconds(out, e->group->oldest_ms);
@@ -301,8 +311,9 @@ static void put_headline_memory(FILE *out, const struct report *r)
 	const struct report_summary *s = &r->summary;
 
 	if (!r->classified) {
+		fputs(r->sample ? "~" : "", out);
 		put_count(out, s->live_blocks, "block");
-		fputs(", ", out);
+		fputs(r->sample ? ", ~" : ", ", out);
 		put_count(out, s->live_bytes, "byte");
 		fputs(" live ", out);
 		return;
@@ -373,6 +384,10 @@ static void put_headline(FILE *out, const struct report *r)
 		fputs("); every block is listed as live\n", out);
 	}
 	put_older_note(out, r->older);
+	if (r->sample)
+		fprintf(out, "leakshim: note: sampled, about one allocation per "
+			"%" PRIu64 " bytes: blocks and bytes are estimates, "
+			"+/- one standard error\n", r->sample);
 	if (r->dropped) {
 		fputs("leakshim: warning: ", out);
 		put_count(out, r->dropped, "allocation");
@@ -420,8 +435,9 @@ static void put_summary_memory(FILE *out, const struct report *r)
 		fputs(" reachable in ", out);
 		put_count(out, s->reachable_blocks, "block");
 	} else {
+		fputs(r->sample ? "~" : "", out);
 		put_count(out, s->live_bytes, "byte");
-		fputs(" live in ", out);
+		fputs(r->sample ? " live in ~" : " live in ", out);
 		put_count(out, s->live_blocks, "block");
 		fputs(" from ", out);
 		put_count(out, r->sites, "site");
@@ -443,7 +459,7 @@ static void put_summary(FILE *out, const struct report *r)
 	put_count(out, r->summary.total_allocs, "allocation");
 	fputs(", ", out);
 	put_count(out, r->summary.total_frees, "free");
-	putc(')', out);
+	fputs(r->sample ? " sampled)" : ")", out);
 	if (r->libpq)
 		put_summary_pq(out, &r->summary);
 	fputs(".\n", out);

@@ -23,8 +23,22 @@ ok $(awk -v b="$1" 'BEGIN { exit !(b >= 16777216 && b <= 50331648) }'; echo $?) 
 	"the leak is found, 32 MiB estimated within 50% ($1 bytes)"
 ok $(awk -v n="$2" 'BEGIN { exit !(n >= 262144 && n <= 786432) }'; echo $?) \
 	"and its 524288 blocks within 50% ($2)"
-samples=$(awk '$1 == "w" { n += strtonum("0x" $4) } END { print n + 0 }' "$d" 2>/dev/null ||
-	echo 0)
+# The entry says how many blocks were sampled and the standard error of
+# its bytes: for blocks of one size s sampled with probability p, the
+# error is about size/p * sqrt(samples), i.e. bytes/sqrt(samples).
+is "$(jq -r .sample "$T/s.json")" 524288 "the JSON report names the sampling period"
+set -- $(jq -r --argjson l "$l" '[.leaks[] | select(.stack[0].line == $l)][0]
+	| "\(.samples) \(.bytes_stderr) \(.bytes)"' "$T/s.json")
+ok $(awk -v s="$1" -v e="$2" -v b="$3" 'BEGIN {
+	want = b / sqrt(s); exit !(s >= 16 && e > 0.8 * want && e < 1.2 * want) }'
+	echo $?) "it has $1 samples and a standard error of $2 bytes (bytes/sqrt(samples))"
+is "$(awk '$1 == "w"' "$d" | wc -l)" "$(awk '$1 == "b"' "$d" | wc -l)" \
+	"the dump has a w record for each b record"
+"$REPORT" "$d" >"$T/s.txt"
+grep -q "^Live: ~$3 bytes (+/- $2) in ~[0-9]* blocks ($1 samples) at leak_steady " "$T/s.txt"
+ok $? "the text report marks the estimate: ~bytes (+/- error), ~blocks (samples)"
+grep -q "^leakshim: note: sampled, about one allocation per 524288 bytes: blocks and bytes are estimates, +/- one standard error\$" "$T/s.txt"
+ok $? "and says so once"
 is "$(jq -r '[.leaks[] | select(.stack | all(.function != "churn"))] | length' "$T/s.json")" \
 	"$(jq -r '.leaks | length' "$T/s.json")" "no entry for the blocks that were freed"
 

@@ -274,6 +274,35 @@ static void test_valid_ages(void)
 	ok(d.ages == NULL && d.nages == 0, "parse_free zeroes the ages");
 }
 
+/* --- sampled groups --- */
+
+static void test_valid_samples(void)
+{
+	static const char text[] =
+		"leakshim-dump 1\n"
+		"P 1 0 exit 0 0 0 0\n"
+		"o sample 80000\n"
+		"s 1 1 5\n"
+		"b 1 l 80 200000 3e8\n"
+		"w 1 l 2 b504\n"
+		"a 1 l 1 80 200000\n"
+		"b 1 d 1 10 0\n"
+		"e 7 0\n";
+	struct util_err err;
+	struct dump d;
+	int r = parse_str(&d, text, &err);
+
+	is_int(r, 0, "a sampled dump with w records parses");
+	if (r)
+		printf("# %s\n", err.msg);
+	ok(d.ngroups == 2 && d.groups[0].sampled &&
+	   d.groups[0].samples == 2 && d.groups[0].bytes_se == 0xb504,
+	   "w: 2 samples, standard error 46340 bytes");
+	is_int(d.groups[0].nages, 1, "an a record may follow a w record");
+	ok(!d.groups[1].sampled, "a group without w is not marked sampled");
+	parse_free(&d);
+}
+
 /* --- rejections --- */
 
 /* A damaged dump, the line its message must name and words it must say. */
@@ -451,6 +480,16 @@ static const struct bad_case bad_cases[] = {
 	{ "a: bad hex age", AB "a 1 d 3C 1 1\n", 6,
 	  "bad a record: age_s '3C'" },
 	{ "a: no space after tag", AB "a\n", 6, "no space after the tag" },
+	{ "w: no b record before it", HEAD "s 1 1 5\nw 1 d 1 1\n", 4,
+	  "w record for stack 1 class d does not follow the b record" },
+	{ "w: after the group's a records", AB "a 1 d 1 2 20\nw 1 d 1 1\n",
+	  7, "does not follow the b record" },
+	{ "w: second one", AB "w 1 d 1 1\nw 1 d 1 1\n", 7,
+	  "second w record for stack 1 class d" },
+	{ "w: more samples than blocks", AB "w 1 d 5 1\n", 6,
+	  "5 samples of 4 blocks" },
+	{ "w: too few fields", AB "w 1 d 1\n", 6,
+	  "bad w record: too few fields (expected 4)" },
 #undef AB
 };
 
@@ -558,6 +597,7 @@ int main(void)
 	test_valid();
 	test_valid_pq();
 	test_valid_ages();
+	test_valid_samples();
 	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++)
 		test_bad_case(&bad_cases[i]);
 	test_nul_byte();
