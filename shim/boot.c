@@ -14,10 +14,9 @@
 
 #include "boot.h"
 
-#define LK_BOOT_SIZE	(64 * 1024)
 #define LK_BOOT_HDR	16
 
-static char lk_boot_pool[LK_BOOT_SIZE] __attribute__((aligned(4096)));
+char lk_boot_pool[LK_BOOT_SIZE] __attribute__((aligned(4096)));
 static size_t lk_boot_used;	/* bytes handed out; bumped atomically */
 
 void *lk_boot_alloc(size_t size, size_t align)
@@ -44,12 +43,6 @@ void *lk_boot_alloc(size_t size, size_t align)
 full:
 	errno = ENOMEM;
 	return NULL;
-}
-
-int lk_boot_owns(const void *p)
-{
-	return (const char *)p >= lk_boot_pool &&
-	       (const char *)p < lk_boot_pool + LK_BOOT_SIZE;
 }
 
 size_t lk_boot_size(const void *p)

@@ -54,13 +54,13 @@ static inline __attribute__((always_inline)) void lk_note_alloc(void *p,
  * it is not picked, or the region is full.  Inlined into each wrapper, so
  * the stack walk starts there.
  */
-static inline __attribute__((always_inline)) void *lk_maybe_sample(
-	size_t size, size_t align, int zero)
+static inline __attribute__((always_inline)) void *lk_maybe_sample_n(
+	size_t size, size_t counted, size_t align, int zero)
 {
 	void *p;
 	int e;
 
-	if (lk_likely(!lk_sample_due(size)) || !lk_sample_begin(size))
+	if (lk_likely(!lk_sample_due(counted)) || !lk_sample_begin(counted))
 		return NULL;
 	e = errno;
 	p = lk_sample_alloc(size, align, zero, LK_CAPTURE());
@@ -68,6 +68,10 @@ static inline __attribute__((always_inline)) void *lk_maybe_sample(
 	lk_guard_leave();
 	return p;
 }
+
+/* The usual case: the whole request counts toward the next sample. */
+#define lk_maybe_sample(size, align, zero) \
+	lk_maybe_sample_n(size, size, align, zero)
 
 LK_EXPORT void *malloc(size_t size)
 {
@@ -154,37 +158,43 @@ static void *lk_boot_realloc(void *p, size_t size)
 }
 
 /*
- * realloc in sampling mode, where a block moves in or out of the region:
- * the new block is sampled or not by the countdown, whatever the old one
- * was; the contents move by copy.  Only a block that stays unsampled is
- * left to the real realloc.
+ * realloc in sampling mode.  An unsampled block counts only the bytes it
+ * grows by toward the next sample: a block grown step by step is then
+ * sampled with the probability of one allocated at its final size (the
+ * Poisson process over its bytes is the same), and growing buffers do not
+ * draw a sample at every step.  When one lands in the growth, the block
+ * moves into the region by copy (q).  A sampled block stays sampled: it
+ * moves within the region (lk_realloc_sampled).
  */
-static void *lk_realloc_sampling(void *p, size_t size, void *q)
+static void *lk_realloc_unsampled(void *p, size_t size, size_t old, void *q)
 {
-	size_t old;
-
-	if (!lk_sampled(p) && !q)
+	if (!q)
 		return lk_real.realloc(p, size);
-	if (lk_sampled(p) && size == 0) {
-		lk_free_sampling(p);
-		return NULL;
-	}
-	if (!q)
-		q = lk_real.malloc(size);
-	if (!q)
-		return NULL;	/* p stays as it was */
-	old = lk_sampled(p) ? lk_sample_size(p) : lk_real.malloc_usable_size(p);
 	memcpy(q, p, old < size ? old : size);
-	if (lk_sampled(p))
-		lk_free_sampling(p);
-	else
-		lk_real.free(p);
+	lk_real.free(p);
+	return q;
+}
+
+static void *lk_realloc_sampled(void *p, size_t size, int n)
+{
+	size_t old = lk_sample_size(p);
+	void *q;
+
+	q = lk_sample_place(size, 16, 0, n);
+	if (!q)
+		q = lk_real.malloc(size);	/* region full: leave it */
+	if (q) {
+		memcpy(q, p, old < size ? old : size);
+		lk_sample_free(p);
+	}
 	return q;
 }
 
 LK_EXPORT void *realloc(void *p, size_t size)
 {
+	size_t old;
 	void *q;
+	int e;
 
 	if (!p)
 		return malloc(size);
@@ -192,10 +202,37 @@ LK_EXPORT void *realloc(void *p, size_t size)
 		return lk_boot_realloc(p, size);
 	if (!lk_ready())
 		return NULL;	/* unreachable: p came from somewhere */
-	if (lk_unlikely(lk_sampling))
-		return lk_realloc_sampling(p, size,
-					   size ? lk_maybe_sample(size, 16, 0)
-						: NULL);
+	if (lk_unlikely(lk_sampling)) {
+		if (!lk_sampled(p)) {
+			old = lk_real.malloc_usable_size(p);
+			return lk_realloc_unsampled(p, size, old,
+				size > old ? lk_maybe_sample_n(size, size - old,
+							       16, 0) : NULL);
+		}
+		if (!size) {
+			lk_free_sampling(p);
+			return NULL;
+		}
+		/* Most growth fits the slot (a power of two): no move, and no
+		 * stack walk; the block keeps the stack it was sampled at. */
+		if (lk_guard_enter()) {
+			e = lk_sample_resize(p, size);
+			lk_guard_leave();
+			if (e)
+				return p;
+		}
+		/* A nested call (a handler in the shim) leaves p as it is. */
+		if (!lk_guard_enter()) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		e = errno;
+		q = lk_realloc_sampled(p, size, LK_CAPTURE());
+		if (q)
+			errno = e;
+		lk_guard_leave();
+		return q;
+	}
 	if (!lk_tracking() || !lk_guard_enter())
 		return lk_real.realloc(p, size);
 	q = lk_track_realloc(p, size, LK_CAPTURE());

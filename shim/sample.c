@@ -17,8 +17,10 @@
  * region's bounds: one subtraction and a compare.  Its lower half holds
  * blocks of up to 2 KiB in power-of-two size classes carved from 64 KiB
  * slabs, with free lists (a class's blocks are aligned to its size); its
- * upper half holds page runs for the rest, handed back with MADV_DONTNEED
- * and reused first-fit.  A block's size is its record's in the table; its
+ * upper half holds page runs for the rest, in power-of-two page counts
+ * with a free list each: freed runs keep their pages up to 16 MiB in all
+ * (reused with no system call), beyond that they are handed back with
+ * MADV_DONTNEED.  A block's size is its record's in the table; its
  * half says which kind it is.
  *
  * lk_sheap.lock guards the allocator; it is taken only for sampled blocks.
@@ -55,12 +57,19 @@ struct lk_slot_free {
 	struct lk_slot_free *next;
 };
 
-/* A run of free pages, kept in the arena. */
+/* A free page run, its record kept in the arena. */
 struct lk_run {
 	struct lk_run *next;
 	uintptr_t start;
-	size_t pages;
+	int dirty;			/* pages still hold old contents */
 };
+
+/* Page runs come in power-of-two page counts, one free list each. */
+#define LK_RUN_CLASSES	40
+/* Freed runs keep their pages, up to this many bytes in all; past it
+ * they go back to the kernel (MADV_DONTNEED).  Reusing a warm run costs
+ * no system call and no page fault. */
+#define LK_RUN_RETAIN	((size_t)16 << 20)
 
 static struct {
 	struct lk_lock lock;
@@ -68,7 +77,8 @@ static struct {
 	uintptr_t run_bump;		/* next run page never used */
 	struct lk_slot_free *free[LK_NCLASSES];
 	uintptr_t cur[LK_NCLASSES], end[LK_NCLASSES];	/* current slabs */
-	struct lk_run *runs;		/* free page runs */
+	struct lk_run *runs[LK_RUN_CLASSES];	/* free runs by class */
+	size_t retained;		/* bytes of dirty free runs */
 } lk_sheap = { .lock = LK_LOCK_INIT };
 
 int lk_sample_init(uint64_t period)
@@ -196,28 +206,36 @@ static uintptr_t lk_small_locked(int c, int *fresh)
 	return p;
 }
 
-/* First fit among the free runs, else fresh pages; runs come back zeroed
- * (MADV_DONTNEED), like fresh ones. */
-static uintptr_t lk_pages_locked(size_t pages)
+/* The class of a run of `pages` pages: 2^class pages. */
+static int lk_run_class(size_t pages)
 {
-	struct lk_run **r, *run;
+	int c = 0;
+
+	while (((size_t)1 << c) < pages)
+		c++;
+	return c;
+}
+
+/* A run of class c: a free one, else fresh pages (zero).  *dirty says
+ * whether it may hold old contents. */
+static uintptr_t lk_pages_locked(int c, int *dirty)
+{
+	struct lk_run *run = lk_sheap.runs[c];
+	size_t bytes = ((size_t)1 << c) * LK_PAGE;
 	uintptr_t p;
 
-	for (r = &lk_sheap.runs; *r; r = &(*r)->next) {
-		run = *r;
-		if (run->pages < pages)
-			continue;
+	if (run) {
+		lk_sheap.runs[c] = run->next;
 		p = run->start;
-		run->start += pages * LK_PAGE;
-		run->pages -= pages;
-		if (!run->pages) {
-			*r = run->next;
-			lk_arena_free(run, sizeof(*run));
-		}
+		*dirty = run->dirty;
+		if (run->dirty)
+			lk_sheap.retained -= bytes;
+		lk_arena_free(run, sizeof(*run));
 		return p;
 	}
+	*dirty = 0;
 	return lk_bump_locked(&lk_sheap.run_bump, lk_region_lo + LK_REGION,
-			      pages * LK_PAGE);
+			      bytes);
 }
 
 static size_t lk_pages_of(size_t size)
@@ -227,17 +245,25 @@ static size_t lk_pages_of(size_t size)
 
 void *lk_sample_alloc(size_t size, size_t align, int zero, int n)
 {
+	lk_draw();
+	return lk_sample_place(size, align, zero, n);
+}
+
+void *lk_sample_place(size_t size, size_t align, int zero, int n)
+{
 	uintptr_t p;
-	int fresh = 1;
+	int fresh = 1, dirty = 0, c;
 
 	size_t need = size > align ? size : align;
 
-	lk_draw();
 	lk_lock(&lk_sheap.lock);
-	if (need <= ((size_t)1 << LK_CLASS_MAX))
+	if (need <= ((size_t)1 << LK_CLASS_MAX)) {
 		p = lk_small_locked(lk_class_of(need ? need : 1), &fresh);
-	else
-		p = lk_pages_locked(lk_pages_of(size ? size : 1));
+	} else {
+		c = lk_run_class(lk_pages_of(need));
+		p = c < LK_RUN_CLASSES ? lk_pages_locked(c, &dirty) : 0;
+		fresh = !dirty;
+	}
 	lk_unlock(&lk_sheap.lock);
 	if (!p) {
 		errno = ENOMEM;
@@ -261,6 +287,7 @@ void lk_sample_free(void *p)
 	struct lk_slot_free *f = p;
 	struct lk_block b;
 	struct lk_run *run;
+	size_t bytes;
 	int c;
 
 	if (!lk_table_del((uintptr_t)p, &b))
@@ -277,16 +304,49 @@ void lk_sample_free(void *p)
 		lk_unlock(&lk_sheap.lock);
 		return;
 	}
+	/* Its class as lk_sample_place chose it: the record's size, or the
+	 * page alignment, whichever is larger. */
+	c = lk_run_class(lk_pages_of(b.size > LK_PAGE ? b.size : LK_PAGE));
+	bytes = ((size_t)1 << c) * LK_PAGE;
 	run = lk_arena_alloc(sizeof(*run));
-	madvise(p, lk_pages_of(b.size) * LK_PAGE, MADV_DONTNEED);
-	if (!run)
+	if (!run) {
+		madvise(p, bytes, MADV_DONTNEED);
 		return;		/* the pages stay reserved, unused */
+	}
 	run->start = (uintptr_t)p;
-	run->pages = lk_pages_of(b.size ? b.size : 1);
 	lk_lock(&lk_sheap.lock);
-	run->next = lk_sheap.runs;
-	lk_sheap.runs = run;
+	run->dirty = lk_sheap.retained + bytes <= LK_RUN_RETAIN;
+	if (run->dirty)
+		lk_sheap.retained += bytes;
+	run->next = lk_sheap.runs[c];
+	lk_sheap.runs[c] = run;
 	lk_unlock(&lk_sheap.lock);
+	if (!run->dirty)
+		madvise(p, bytes, MADV_DONTNEED);
+}
+
+/* The bytes the slot of a block of `size` bytes holds. */
+static size_t lk_slot_bytes(uintptr_t p, size_t size)
+{
+	if (!lk_is_run(p))
+		return (size_t)1 << (lk_class_of(size ? size : 1) + LK_CLASS_MIN);
+	return ((size_t)1 << lk_run_class(lk_pages_of(size > LK_PAGE ? size
+								     : LK_PAGE)))
+	       * LK_PAGE;
+}
+
+int lk_sample_resize(void *p, size_t size)
+{
+	struct lk_block b;
+
+	if (!lk_table_del((uintptr_t)p, &b))
+		return 0;
+	if (size && !b.resource && size <= lk_slot_bytes((uintptr_t)p, b.size))
+		b.size = size;
+	else
+		size = 0;
+	lk_table_restore(&b);
+	return size != 0;
 }
 
 void lk_sample_lock_all(void)

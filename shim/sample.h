@@ -55,6 +55,14 @@ int lk_sample_begin(size_t size);
  */
 void *lk_sample_alloc(size_t size, size_t align, int zero, int n);
 
+/* The same without drawing a distance: for a sampled block that realloc
+ * moves, which stays sampled. */
+void *lk_sample_place(size_t size, size_t align, int zero, int n);
+
+/* realloc of sampled block p to `size` within its slot: records the new
+ * size (the block keeps its stack) and returns 1; 0 if it does not fit. */
+int lk_sample_resize(void *p, size_t size);
+
 /* Frees a sampled block (removes its record). */
 void lk_sample_free(void *p);
 

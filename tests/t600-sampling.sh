@@ -48,6 +48,17 @@ is "$rc:$(cat "$T/out")" "0:mix: ok" \
 "$REPORT" --format json "$(only_dump m)" >"$T/m.json"
 is "$(jq -r '.summary.live_blocks' "$T/m.json")" 0 "and everything is freed"
 
+# realloc growth moves blocks into the region, within it (or resizes them
+# in their slot) and out of it again: every byte stays.
+cc -O1 -o "$T/regrow" "$SRC/tests/progs/regrow.c"
+OPTS=sample=4096 shim_run g "$T/regrow"
+is "$rc:$(cat "$T/out")" "0:regrow: 0 bad bytes" \
+	"realloc growth and shrinking under sample=4096: contents intact"
+"$REPORT" --format json "$(only_dump g)" >"$T/g.json"
+is "$(jq -r '.summary.live_blocks' "$T/g.json")" 0 "and nothing stays recorded"
+ok $([ "$(jq -r '.summary.total_allocs' "$T/g.json")" -gt 1000 ]; echo $?) \
+	"blocks were sampled ($(jq -r '.summary.total_allocs' "$T/g.json"))"
+
 # Ordinary programs behave as without the shim.
 printf 'b\na\nc\n' >"$T/in"
 for prog in "sort $T/in" "ls -la /usr/lib" "/usr/bin/python3 -c print(sum(range(10**6)))"; do
