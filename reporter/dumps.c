@@ -5,6 +5,7 @@
  * `leakshim -- PROGRAM` and `leakshim snapshot PID`.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
@@ -136,10 +137,24 @@ void dumps_family(const char *pattern, pid_t pid, time_t since)
 }
 
 /*
- * The report goes to a private temporary file beside `output` (0600,
- * never through a symlink) that is renamed into place once the reporter
- * succeeded: a reader never sees half a report, and a failed run leaves
- * the previous one.
+ * True when `output` is, or a symlink leads to, something other than a
+ * regular file (/dev/null, /dev/stdout, a FIFO): written in place, since
+ * renaming a file over it would replace the device (as root, /dev/null
+ * itself).  Writing into a device or pipe cannot clobber a file.
+ */
+static bool output_is_special(const char *output)
+{
+	struct stat st;
+
+	return stat(output, &st) == 0 && !S_ISREG(st.st_mode) &&
+	       !S_ISDIR(st.st_mode);
+}
+
+/*
+ * A regular file's report goes to a private temporary file beside
+ * `output` (0600, never through a symlink: a symlink there is replaced)
+ * that is renamed into place once the reporter succeeded: a reader never
+ * sees half a report, and a failed run leaves the previous one.
  */
 static int open_output(const char *output, char *tmp, size_t size)
 {
@@ -168,7 +183,15 @@ int dumps_report(const char *reporter, const char *const *args, int nargs,
 		argv[n++] = args[i];
 	argv[n++] = dump;
 	argv[n] = NULL;
-	if (output && strcmp(output, "-") != 0) {
+	if (output && strcmp(output, "-") != 0 && output_is_special(output)) {
+		fd = open(output, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0) {
+			fprintf(stderr, "leakshim: cannot write %s: %s\n",
+				output, strerror(errno));
+			return 2;
+		}
+		tmp[0] = 0;	/* nothing to rename */
+	} else if (output && strcmp(output, "-") != 0) {
 		fd = open_output(output, tmp, sizeof(tmp));
 		if (fd < 0) {
 			fprintf(stderr, "leakshim: cannot write %s: %s\n",
@@ -201,7 +224,9 @@ int dumps_report(const char *reporter, const char *const *args, int nargs,
 			break;
 		}
 	r = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	if (fd >= 0) {
+	if (fd >= 0 && !tmp[0]) {
+		close(fd);
+	} else if (fd >= 0) {
 		if (close(fd) || r != 0 || rename(tmp, output)) {
 			if (r == 0)
 				fprintf(stderr, "leakshim: cannot write %s: "

@@ -47,6 +47,7 @@ static unsigned long lk_dump_seq;
 static int lk_dump_last_err;
 static char lk_dump_last_path[PATH_MAX];	/* last dump written */
 char lk_cwd[PATH_MAX];
+char lk_progname[LK_PROGNAME_MAX];
 uint64_t lk_dumps_written;
 /* The final dump was taken: no dump may follow it (lk_dump_lock). */
 static int lk_dumps_closed;
@@ -129,7 +130,7 @@ int lk_expand_path(const char *pattern, unsigned long seq, char *dst,
 				  (unsigned long)(lk_wall_ms() / 1000));
 		else if (*p == 'e')
 			lk_safe_name(num, sizeof(num),
-				     program_invocation_short_name);
+				     lk_progname);
 		else
 			lk_format(num, sizeof(num), "%c", *p);
 		lk_path_put(dst, size, &len, num);

@@ -254,7 +254,7 @@ static void lk_write_head(struct lk_writer *w)
 	lk_rec(w, LK_TAG_EXE);
 	lk_field(w, exe);
 	lk_rec(w, LK_TAG_NAME);
-	lk_field(w, program_invocation_short_name);
+	lk_field(w, lk_progname);
 	if (lk_cfg.suppressions[0]) {
 		/* Absolute, so leakreport finds it from any directory. */
 		lk_rec(w, LK_TAG_SUPPRESSIONS);

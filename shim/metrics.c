@@ -57,7 +57,7 @@ static void lk_metric(struct lk_out *o, const char *name, const char *type,
 	lk_out_char(o, '\n');
 	lk_out_str(o, name);
 	lk_out_str(o, "{program=\"");
-	lk_label(o, program_invocation_short_name);
+	lk_label(o, lk_progname);
 	lk_out_str(o, "\",pid=\"");
 	lk_out_dec(o, (uint64_t)getpid());
 	lk_out_str(o, "\"} ");

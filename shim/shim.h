@@ -99,6 +99,11 @@ void lk_dump_reset_child(void);
 const char *lk_dump_last(void);
 /* Working directory at start: relative dump paths are taken from it. */
 extern char lk_cwd[];
+/* The program's short name at start.  Services (nginx, PostgreSQL)
+ * rewrite their argv[0] into a process title, and
+ * program_invocation_short_name points into it. */
+#define LK_PROGNAME_MAX 256
+extern char lk_progname[];
 
 /* Expands %p %n %t %e %% of a file pattern (dump or metrics), relative
  * to lk_cwd; 0 or -ENAMETOOLONG. */

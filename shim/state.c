@@ -9,6 +9,7 @@
  * thread) so that unit tests can link the tables, the libpq tracking and
  * the dump writer without them.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -74,6 +75,8 @@ static int lk_init_locked(void)
 	}
 	if (!getcwd(lk_cwd, PATH_MAX))
 		lk_cwd[0] = 0;
+	lk_format(lk_progname, LK_PROGNAME_MAX, "%s",
+		  program_invocation_short_name);
 	lk_start_ms = lk_mono_ms();
 	if (!lk_modmap_range((uintptr_t)&lk_init_locked, &lo, &hi))
 		lo = hi = 0;

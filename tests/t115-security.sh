@@ -51,6 +51,17 @@ cmp -s "$T/report.txt" "$T/before.txt"
 ok $? "-o: a failed report leaves the previous file as it was"
 is "$(ls "$T" | grep -c '^report\.txt\.')" 0 "-o: no temporary file is left"
 
+# -o to a device or a pipe writes into it: nothing is renamed over it.
+"$LEAKSHIM" -o /dev/null -- "$EX/leaky" >/dev/null 2>&1
+ok $([ -c /dev/null ]; echo $?) "-o /dev/null: /dev/null is still the device"
+mkfifo "$T/fifo"
+ln -s "$T/fifo" "$T/to-fifo"
+cat "$T/fifo" >"$T/from-fifo" &
+"$LEAKSHIM" -o "$T/to-fifo" -- "$EX/leaky" >/dev/null 2>&1
+wait
+ok $([ -p "$T/fifo" ] && [ -L "$T/to-fifo" ] && grep -q '^Direct leak of' "$T/from-fifo"; echo $?) \
+	"-o through a symlink to a FIFO: the report goes down the pipe"
+
 # The metrics file: replaced, never written through a symlink.
 ln -s "$T/victim" "$T/app.prom"
 LD_PRELOAD=$SHIM LEAKSHIM_OPTIONS="path=$T/m.dump:metrics=$T/app.prom:summary=0" \

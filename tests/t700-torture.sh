@@ -265,6 +265,10 @@ seq 0 9 | sed 's/^/record /' >"$T/stderr.want"
 cmp -s "$T/stderr.data" "$T/stderr.want"
 ok $? "stderr reused for a data file: no warning or summary lands in it"
 
+run title "" "$TT" title
+is "$rc:$(sed -n 's/^N //p' "$(exit_dump title)")" "0:torture" \
+	"a program that writes its title over argv[0] keeps its name in the dump"
+
 # --- the environment ---
 
 mkdir "$T/envi"

@@ -808,6 +808,13 @@ int main(int argc, char **argv)
 		return mode_forever();
 	if (!strcmp(m, "oom"))
 		return mode_oom();
+	if (!strcmp(m, "title")) {
+		/* A process title over argv[0], as nginx and postgres do. */
+		memset(argv[0], 'x', strlen(argv[0]));
+		sink = malloc(5);
+		puts("title: set");
+		return 0;
+	}
 	if (!strcmp(m, "many"))
 		return mode_many(n ? n : 100000);
 	if (!strcmp(m, "mixed"))
