@@ -102,6 +102,8 @@ void lk_scan_sort(struct lk_sblock *b, struct lk_sblock *tmp, size_t n)
 
 static uint64_t lk_usec(void);
 
+uintptr_t lk_libc_lo, lk_libc_hi;
+
 int lk_snap_take_locked(struct lk_snap *s)
 {
 	struct lk_fill f = { s };
@@ -151,6 +153,7 @@ struct lk_scan {
 	char mark;		/* class given to blocks reached now */
 	size_t leader;		/* the direct leak being flooded from */
 	char *buf;		/* process_vm_readv bounce buffer */
+	int exact;		/* roots now read count block starts only */
 	struct lk_readable rd;
 	struct lk_scan_stats *st;
 };
@@ -183,7 +186,8 @@ static inline void lk_consider(struct lk_scan *sc, uintptr_t v, size_t self)
 	ptrdiff_t k = lk_find(sc, v);
 	char *c;
 
-	if (k < 0 || (size_t)k == self)
+	if (k < 0 || (size_t)k == self ||
+	    (sc->exact && sc->s->b[k].addr != v))
 		return;
 	c = &sc->s->cls[k];
 	if (*c == LK_CLASS_LIVE) {
@@ -396,7 +400,16 @@ static void lk_scan_map_line(struct lk_scan *sc, const struct lk_cut *cut,
 		lo = top & ~(uintptr_t)7;	/* not its dead frames */
 	if (self->sp >= lo && self->sp < hi)
 		lo = self->sp & ~(uintptr_t)7;	/* not the scan's frames */
+	/*
+	 * glibc's main arena, in libc's data, points at the header of the
+	 * top chunk and of free chunks, which lies in the last 8 bytes of
+	 * the block before: an interior pointer that would keep half of all
+	 * leaks reachable.  libc holds real references to the program's
+	 * blocks only by their start (a stdio buffer, environ).
+	 */
+	sc->exact = lo < lk_libc_hi && hi > lk_libc_lo;
 	lk_scan_range(sc, cut, lo, hi);
+	sc->exact = 0;
 }
 
 /* Reads /proc/self/maps whole into an arena buffer; size in *len. */

@@ -62,4 +62,8 @@ int lk_scan_classify(struct lk_snap *s, const struct lk_scan_self *self,
 /* Sorts n blocks by address (radix sort, no allocation but tmp). */
 void lk_scan_sort(struct lk_sblock *b, struct lk_sblock *tmp, size_t n);
 
+/* libc's loaded range (text, data and bss), noted at start; 0, 0 if
+ * unknown.  Roots in it count pointers to a block's start only. */
+extern uintptr_t lk_libc_lo, lk_libc_hi;
+
 #endif

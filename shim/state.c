@@ -20,6 +20,7 @@
 #include "shim.h"
 #include "stack.h"
 #include "sample.h"
+#include "scan.h"
 #include "table.h"
 #include "track.h"
 
@@ -78,6 +79,8 @@ static int lk_init_locked(void)
 	lk_format(lk_progname, LK_PROGNAME_MAX, "%s",
 		  program_invocation_short_name);
 	lk_start_ms = lk_mono_ms();
+	/* getpid is libc's own: its module is libc (scan.c). */
+	lk_modmap_range((uintptr_t)&getpid, &lk_libc_lo, &lk_libc_hi);
 	if (!lk_modmap_range((uintptr_t)&lk_init_locked, &lo, &hi))
 		lo = hi = 0;
 	lk_arena_set_limit((size_t)lk_cfg.memory_limit << 20);

@@ -80,6 +80,16 @@ ok $(cmp -s "$T/want" "$T/got"; echo $?) \
 is "$(wc -l <"$T/live.children")" 0 \
 	"the scan's child is gone once the dump is written (reaped, no zombie)"
 
+# Lost blocks of every small size are direct leaks, whatever glibc's
+# arena points at next to them (sizes.c).
+cc -O0 -g -o "$T/sizes" "$SRC/tests/progs/sizes.c"
+shim_run sizes "$T/sizes"
+"$REPORT" --all --format json "$(only_dump sizes)" >"$T/sizes.json"
+is "$(jq -r '[.leaks[] | select(any(.stack[]; .function == "lose"))
+	| "\(.kind) \(.blocks)"] | group_by(.) | map("\(.[0]) x\(length)")
+	| join(",")' "$T/sizes.json")" "direct 9 x1,direct 96 x1" \
+	"105 lost blocks of 1 to 96 and 4240 to 4248 bytes: all direct"
+
 # When the child cannot be made: an unclassified dump that says why.
 d=$(live noclone LEAKSHIM_TEST_NOCLONE=1)
 is "$(grep -E '^c (classified|scan_error) ' "$d" | tr '\n' ' ')" \
