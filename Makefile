@@ -9,6 +9,7 @@
 #   make sanitize   reporter and unit tests under ASan+UBSan, in build-san/
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS (60) each, in build-fuzz/
 #   make bench      benchmarks (bench/)
+#   make soak       nginx, redis, postgres... under the shim, SOAK_SECONDS each
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -167,7 +168,8 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP -g -O1 \
 # NAME:MAX_LEN: a dump's lines may be long; options hold paths of PATH_MAX.
 FUZZ_RUNS = dump:16384 options:8192 suppress:4096
 FUZZ_REPORT_OBJS = $(addprefix $(FUZZ_B)/reporter/,$(addsuffix .o,parse \
-	report symbolize suppress util age text json progress))
+	report symbolize suppress util age text json progress folded xml \
+	flame html sarif junit))
 FUZZ_BINS = $(addprefix $(FUZZ_B)/fuzz_,dump options suppress)
 
 $(FUZZ_B)/reporter/%.o: reporter/%.c
@@ -179,8 +181,8 @@ $(FUZZ_B)/shim/%.o: shim/%.c
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Ishim -c -o $@ $<
 
 $(FUZZ_B)/fuzz_options: fuzz/fuzz_options.c $(FUZZ_B)/shim/config.o \
-		$(FUZZ_B)/shim/out.o
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Ishim -o $@ \
+		$(FUZZ_B)/shim/out.o $(FUZZ_B)/reporter/dumps.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Ishim -Ireporter -o $@ \
 		$(filter %.c %.o,$^)
 
 $(FUZZ_B)/fuzz_dump $(FUZZ_B)/fuzz_suppress: $(FUZZ_B)/fuzz_%: fuzz/fuzz_%.c \
@@ -207,7 +209,7 @@ DEPS = build-essential pkg-config libunwind-dev uthash-dev libdw-dev libelf-dev 
 # Only tests need these: they skip what is missing (make deps-test).
 DEPS_TEST = golang-go chromium fonts-dejavu-core python3-jsonschema \
 	python3-junitparser man-db \
-	nginx-light wrk redis-server redis-tools sqlite3 git
+	nginx-light wrk redis-server redis-tools sqlite3 git curl
 deps:
 	@missing=$$(for p in $(DEPS); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; \
@@ -224,6 +226,12 @@ deps-test:
 
 bench: all
 	@B=$(B) sh bench/run.sh
+
+# Real services under the shim for SOAK_SECONDS each, with and without:
+# the figures go to bench/SERVICES.md (tests/soak/services.sh).
+SOAK_SECONDS ?= 300
+soak: all
+	@B=$(abspath $(B)) SOAK_SECONDS=$(SOAK_SECONDS) sh tests/soak/services.sh
 
 MAN1 = docs/man/leakshim.1 docs/man/leakreport.1
 MAN7 = docs/man/leakshim.7
@@ -246,7 +254,7 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all examples check sanitize fuzz demo soak-demo deps deps-test bench install \
+.PHONY: all examples check sanitize fuzz demo soak-demo soak deps deps-test bench install \
 	uninstall clean
 .DELETE_ON_ERROR:
 

@@ -119,7 +119,7 @@ static void put_process(FILE *out, const struct report *r)
 /* "classified", and "scan_error" when the dump names one. */
 static void put_classified(FILE *out, const struct report *r)
 {
-	char buf[64];
+	char buf[160];
 
 	fprintf(out, "  \"classified\": %s,\n",
 		r->classified ? "true" : "false");
@@ -131,13 +131,8 @@ static void put_classified(FILE *out, const struct report *r)
 	if (!r->scan_error)
 		return;
 	fputs("  \"scan_error\": ", out);
-	if (r->scan_error <= INT_MAX) {
-		json_put_string(out, strerror((int)r->scan_error));
-	} else {
-		snprintf(buf, sizeof(buf), "Unknown error %" PRIu64,
-			 r->scan_error);
-		json_put_string(out, buf);
-	}
+	json_put_string(out, report_scan_error(r->scan_error, buf,
+					       sizeof(buf)));
 	fputs(",\n", out);
 }
 

@@ -11,6 +11,9 @@
  * nothing unless a suppression is in effect.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -703,4 +706,16 @@ void report_free(struct report *r)
 	free_pq(r->results, r->nresults);
 	free_pq(r->cancels, r->ncancels);
 	memset(r, 0, sizeof(*r));
+}
+
+const char *report_scan_error(uint64_t e, char *buf, size_t size)
+{
+	if (e == EOPNOTSUPP)
+		snprintf(buf, size, "the program's malloc is not glibc's, and "
+			 "its own bookkeeping points at every block");
+	else if (e <= INT_MAX)
+		snprintf(buf, size, "%s", strerror((int)e));
+	else
+		snprintf(buf, size, "Unknown error %" PRIu64, e);
+	return buf;
 }

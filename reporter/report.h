@@ -189,6 +189,10 @@ bool report_conn_leaked(const struct report *r, const struct report_conn *e);
 /* Whether d's blocks were classified (its counter classified is not 0). */
 bool report_classified(const struct dump *d);
 
+/* Why the scan could not run, for a reader: strerror's text, or what
+ * EOPNOTSUPP means here (an allocator that is not glibc's); in buf. */
+const char *report_scan_error(uint64_t e, char *buf, size_t size);
+
 /*
  * The blocks and bytes of d's direct and indirect leaks that no pattern
  * of supp suppresses (0 and 0 for an unclassified dump).  s is used, and

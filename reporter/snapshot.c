@@ -11,6 +11,12 @@
  * waits for a newer one and prints its report on stdout.  A relative
  * pattern is taken from the directory the program started in: PWD in its
  * environment when a shell started it, else its current directory.
+ *
+ * Services that write a process title over argv[0] (nginx, PostgreSQL)
+ * overwrite their environment too: --signal and --path then say what
+ * /proc/PID/environ no longer can.  Before it signals, it checks in
+ * /proc/PID/status that PID catches that signal, so a wrong guess never
+ * kills the process.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +38,8 @@ struct snap_opts {
 	const char *output;	/* -o, or "-" */
 	double timeout;		/* seconds to wait for the dump */
 	pid_t pid;
+	int signal;		/* --signal, or -1: from the environment */
+	const char *path;	/* --path, or NULL: from the environment */
 };
 
 static int snap_usage(const char *why)
@@ -39,7 +47,9 @@ static int snap_usage(const char *why)
 	if (why)
 		fprintf(stderr, "leakshim: %s\n", why);
 	fputs("usage: leakshim snapshot [--format FMT] [--all] [--top N] "
-	      "[-o FILE] [--timeout S] PID\n", why ? stderr : stdout);
+	      "[-o FILE] [--timeout S]\n"
+	      "                         [--signal SIG] [--path PATTERN] PID\n",
+	      why ? stderr : stdout);
 	return 2;
 }
 
@@ -50,6 +60,7 @@ static int snap_args(struct snap_opts *o, int argc, char **argv)
 
 	o->output = "-";
 	o->timeout = 30;
+	o->signal = -1;
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			snap_usage(NULL);
@@ -63,6 +74,15 @@ static int snap_args(struct snap_opts *o, int argc, char **argv)
 		} else if ((!strcmp(argv[i], "-o") ||
 			    !strcmp(argv[i], "--output")) && i + 1 < argc) {
 			o->output = argv[++i];
+		} else if (!strcmp(argv[i], "--signal") && i + 1 < argc) {
+			i++;
+			o->signal = lk_signal_parse(argv[i], strlen(argv[i]));
+			if (o->signal <= 0)
+				return snap_usage("--signal needs a signal the "
+						  "shim can take (USR2, "
+						  "RTMIN+3, ...)");
+		} else if (!strcmp(argv[i], "--path") && i + 1 < argc) {
+			o->path = argv[++i];
 		} else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
 			o->timeout = strtod(argv[++i], &end);
 			if (*end || o->timeout <= 0)
@@ -123,6 +143,21 @@ static const char *env_value(const char *env, size_t len, const char *name)
 		i += strlen(env + i) + 1;
 	}
 	return NULL;
+}
+
+/* Does pid catch sig (a handler installed, per /proc/PID/status)? */
+static int catches(pid_t pid, int sig)
+{
+	size_t len;
+	char *st = read_proc(pid, "status", &len);
+	const char *p = st ? strstr(st, "\nSigCgt:") : NULL;
+	unsigned long long mask;
+	int yes = 0;
+
+	if (p && sscanf(p + 8, " %llx", &mask) == 1 && sig >= 1 && sig <= 64)
+		yes = (mask >> (sig - 1)) & 1;
+	free(st);
+	return yes;
 }
 
 /* Is libleakshim.so mapped in pid? */
@@ -217,6 +252,7 @@ int snapshot_main(int argc, char **argv, const char *reporter)
 	unsigned long before, now;
 	struct lk_config c;
 	double waited = 0;
+	char name[32];
 
 	if (snap_args(&o, argc, argv))
 		return 2;
@@ -232,9 +268,22 @@ int snapshot_main(int argc, char **argv, const char *reporter)
 	}
 	if (program_config(o.pid, &c, dir, sizeof(dir)))
 		return 2;
+	if (o.signal >= 0)
+		c.signal = o.signal;
+	if (o.path)
+		snprintf(c.path, sizeof(c.path), "%s", o.path);
 	if (!c.signal) {
 		fprintf(stderr, "leakshim: process %d takes no dump signal "
 			"(signal=0 in its LEAKSHIM_OPTIONS)\n", (int)o.pid);
+		return 2;
+	}
+	if (!catches(o.pid, c.signal)) {
+		lk_signal_name(c.signal, name, sizeof(name));
+		fprintf(stderr, "leakshim: process %d does not catch %s, so it "
+			"would die of it; no signal sent (its dump signal may "
+			"be another: give --signal, and --path, when its "
+			"environment was overwritten by a process title)\n",
+			(int)o.pid, name);
 		return 2;
 	}
 	newest(dir, c.path, o.pid, &before, dump, sizeof(dump));

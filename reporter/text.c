@@ -335,10 +335,9 @@ static void put_headline_memory(FILE *out, const struct report *r)
 /* The reason the scan could not run, as strerror(3) says it. */
 static void put_scan_error(FILE *out, uint64_t e)
 {
-	if (e <= INT_MAX)
-		text_put_text(out, strerror((int)e));
-	else
-		fprintf(out, "Unknown error %" PRIu64, e);
+	char buf[160];
+
+	text_put_text(out, report_scan_error(e, buf, sizeof(buf)));
 }
 
 /* The note of --older-than S when S is not an age the dump counts at. */

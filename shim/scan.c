@@ -103,6 +103,7 @@ void lk_scan_sort(struct lk_sblock *b, struct lk_sblock *tmp, size_t n)
 static uint64_t lk_usec(void);
 
 uintptr_t lk_libc_lo, lk_libc_hi;
+int lk_foreign_malloc;
 
 int lk_snap_take_locked(struct lk_snap *s)
 {
@@ -548,6 +549,8 @@ int lk_scan_classify(struct lk_snap *s, const struct lk_scan_self *self,
 	int r = -ENOMEM;
 
 	memset(st, 0, sizeof(*st));
+	if (lk_foreign_malloc)
+		return -EOPNOTSUPP;
 	/* Everything the scan allocates comes before the copy of the
 	 * arena's mappings, so none of it is taken for a root. */
 	sc.stack = lk_arena_alloc(n * sizeof(*sc.stack));

@@ -66,4 +66,13 @@ void lk_scan_sort(struct lk_sblock *b, struct lk_sblock *tmp, size_t n);
  * unknown.  Roots in it count pointers to a block's start only. */
 extern uintptr_t lk_libc_lo, lk_libc_hi;
 
+/*
+ * The malloc the wrappers call is not glibc's (jemalloc under redis, say).
+ * Such an allocator keeps its own pointers to the blocks it hands out (in
+ * its extents, its slabs' free regions) where the scan cannot tell them
+ * from the program's: every leak would look reachable.  Dumps then stay
+ * unclassified, with scan_error EOPNOTSUPP.
+ */
+extern int lk_foreign_malloc;
+
 #endif

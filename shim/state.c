@@ -9,14 +9,17 @@
  * thread) so that unit tests can link the tables, the libpq tracking and
  * the dump writer without them.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "arena.h"
 #include "modmap.h"
 #include "out.h"
+#include "real.h"
 #include "shim.h"
 #include "stack.h"
 #include "sample.h"
@@ -60,6 +63,23 @@ void lk_die(const char *why)
 		lk_warn("%s; tracking stopped, the program goes on", why);
 }
 
+/* Which library the real malloc comes from (scan.h, lk_foreign_malloc). */
+static void lk_note_allocator(void)
+{
+	const char *base;
+	Dl_info di;
+
+	if (!lk_real_resolve() || !dladdr((void *)lk_real.malloc, &di) ||
+	    !di.dli_fname)
+		return;
+	base = strrchr(di.dli_fname, '/');
+	base = base ? base + 1 : di.dli_fname;
+	if (!strncmp(base, "libc.so", 7))
+		return;
+	/* Not a line on stderr (a service's log): each dump says it. */
+	lk_foreign_malloc = 1;
+}
+
 static int lk_init_locked(void)
 {
 	/* secure_getenv: a set-user-ID or set-group-ID program never takes
@@ -79,6 +99,7 @@ static int lk_init_locked(void)
 	lk_format(lk_progname, LK_PROGNAME_MAX, "%s",
 		  program_invocation_short_name);
 	lk_start_ms = lk_mono_ms();
+	lk_note_allocator();
 	/* getpid is libc's own: its module is libc (scan.c). */
 	lk_modmap_range((uintptr_t)&getpid, &lk_libc_lo, &lk_libc_hi);
 	if (!lk_modmap_range((uintptr_t)&lk_init_locked, &lo, &hi))

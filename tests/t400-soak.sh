@@ -80,6 +80,25 @@ ok $([ "$(ls "$T"/s.*.dump | wc -l)" -eq 2 ]; echo $?) \
 wait "$p"
 is "$?" 0 "and the program finished normally"
 
+# A wrong --signal is refused before it is sent (the process does not
+# catch it); the right --signal and --path work without the environment.
+LD_PRELOAD=$SHIM LEAKSHIM_OPTIONS="path=$T/o.%p.%n.dump:summary=0:signal=RTMIN+5" \
+	"$EX/sleeper" 5 >"$T/out2" 2>&1 &
+p=$!
+wait_for "$T/out2" 5
+rc=0
+"$LEAKSHIM" snapshot --signal RTMIN+3 "$p" >/dev/null 2>"$T/err" || rc=$?
+is "$rc" 2 "snapshot --signal of a signal the program does not catch: status 2"
+grep -q "^leakshim: process $p does not catch SIGRTMIN+3, so it would die of it; no signal sent" "$T/err"
+ok $? "with a clear message"
+kill -0 "$p"
+ok $? "and the program is alive"
+(cd / && "$LEAKSHIM" snapshot --signal RTMIN+5 --path "$T/o.%p.%n.dump" \
+	--format json "$p") >"$T/snap3.json"
+is "$?:$(jq -r .process.reason "$T/snap3.json")" 0:signal \
+	"snapshot --signal RTMIN+5 --path PATTERN"
+wait "$p"
+
 sleep 30 &
 p=$!
 rc=0
