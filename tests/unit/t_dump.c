@@ -71,7 +71,7 @@ static void test_round_trip(void)
 	add(0x20000, 7, ib);
 	add(0x30000, 1, ib);
 	lk_table_del(0x30000, NULL);
-	program_invocation_short_name = (char *)"we ird\nname\\";
+	snprintf(lk_progname, LK_PROGNAME_MAX, "%s", "we ird\nname\\");
 
 	is_int(lk_dump(LK_REASON_SIGNAL, &t), 0, "dump written");
 	is_int(t.blocks, 3, "totals: blocks");
