@@ -59,11 +59,16 @@ static const struct {
 	{ "IO", SIGIO }, { "PWR", SIGPWR }, { "SYS", SIGSYS },
 };
 
-/* Signals the shim must not take over: uncatchable, or raised by faults. */
+/*
+ * Signals the shim must not take over: uncatchable, raised by faults, or
+ * kept by glibc for its threads (the kernel's real-time signals below
+ * SIGRTMIN, 32 and 33, which sigaction refuses).
+ */
 static int lk_signal_allowed(int sig)
 {
 	return sig != SIGKILL && sig != SIGSTOP && sig != SIGSEGV &&
-	       sig != SIGBUS && sig != SIGILL && sig != SIGFPE;
+	       sig != SIGBUS && sig != SIGILL && sig != SIGFPE &&
+	       (sig < __SIGRTMIN || sig >= SIGRTMIN) && sig <= SIGRTMAX;
 }
 
 static int lk_signal_rt(const char *s, size_t n)
@@ -96,8 +101,7 @@ int lk_signal_parse(const char *s, size_t n)
 	if (lk_parse_u64(s, n, 64, &v) == 0) {
 		if (v == 0)
 			return 0;
-		return lk_signal_allowed((int)v) && (int)v <= SIGRTMAX ?
-		       (int)v : -1;
+		return lk_signal_allowed((int)v) ? (int)v : -1;
 	}
 	if (n > 3 && memcmp(s, "SIG", 3) == 0) {
 		s += 3;
@@ -236,14 +240,33 @@ static int lk_next_pair(const char **sp, const char **k, size_t *kn,
 	return 0;
 }
 
+/* Most bytes of a key or value quoted in a message, and the room it takes. */
+#define LK_QUOTE_MAX	64
+#define LK_QUOTE_BUF	(LK_QUOTE_MAX * 4 + 1)
+
+/*
+ * The first LK_QUOTE_MAX bytes of s[0..n) for a message, control bytes as
+ * \xHH: the message is one warning line, which a hostile value must not
+ * break or use to drive a terminal.
+ */
 static void lk_quote(char *dst, size_t size, const char *s, size_t n)
 {
-	if (n > 64)
-		n = 64;
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, s, n);
-	dst[n] = 0;
+	static const char hex[] = "0123456789abcdef";
+	size_t i, o = 0;
+
+	for (i = 0; i < n && i < LK_QUOTE_MAX && o + 5 <= size; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c != 0x7f) {
+			dst[o++] = (char)c;
+			continue;
+		}
+		dst[o++] = '\\';
+		dst[o++] = 'x';
+		dst[o++] = hex[c >> 4];
+		dst[o++] = hex[c & 15];
+	}
+	dst[o] = 0;
 }
 
 int lk_config_parse(struct lk_config *c, const char *s, char *err,
@@ -252,7 +275,7 @@ int lk_config_parse(struct lk_config *c, const char *s, char *err,
 	const struct lk_opt *o;
 	const char *k, *v;
 	size_t kn, vn;
-	char kb[72], vb[72];
+	char kb[LK_QUOTE_BUF], vb[LK_QUOTE_BUF];
 
 	while (s && *s) {
 		if (*s == ':') {

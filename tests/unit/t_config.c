@@ -87,6 +87,9 @@ static void test_signals(void)
 	is_int(lk_signal_parse("SEGV", 4), -1, "SEGV is refused");
 	is_int(lk_signal_parse("9", 1), -1, "9 is KILL");
 	is_int(lk_signal_parse("RTMIN+99", 8), -1, "RTMIN+99 out of range");
+	is_int(lk_signal_parse("32", 2), -1, "32 is glibc's, refused");
+	is_int(lk_signal_parse("33", 2), -1, "33 is glibc's, refused");
+	is_int(lk_signal_parse("65", 2), -1, "65 is past RTMAX");
 	is_int(lk_signal_parse("BOGUS", 5), -1, "unknown name");
 	is_int(parse(&c, "signal=USR2", err), 0, "signal=USR2");
 	is_int(c.signal, SIGUSR2, "signal option set");
@@ -126,6 +129,10 @@ static void test_errors(void)
 	       "malformed message");
 	is_int(parse(&c, "path='/x", err), -EINVAL, "unclosed quote fails");
 	is_int(parse(&c, "path='/x'y", err), -EINVAL, "junk after quote");
+	is_int(parse(&c, "f\033]0;\x7f\no=1", err), -EINVAL,
+	       "control bytes in a key");
+	is_str(err, "unknown option 'f\\x1b]0;\\x7f\\x0ao'",
+	       "control bytes are quoted as \\xHH: one line, no escapes");
 }
 
 int main(void)
