@@ -49,18 +49,19 @@ static inline __attribute__((always_inline)) void lk_note_alloc(void *p,
 }
 
 /*
- * Sampling mode: a request the countdown picks is served from the shim's
- * region and recorded; NULL (then the caller asks the real allocator) when
- * it is not picked, or the region is full.  Inlined into each wrapper, so
- * the stack walk starts there.
+ * Sampling mode, after the countdown crossed zero (the caller subtracted
+ * the request): serves the request from the shim's region and records it
+ * if the countdown picks it; NULL (then the caller asks the real
+ * allocator) when it is not picked, or the region is full.  Inlined into
+ * the wrappers' slow paths, so the stack walk starts there.
  */
-static inline __attribute__((always_inline)) void *lk_maybe_sample_n(
+static inline __attribute__((always_inline)) void *lk_sample_pick(
 	size_t size, size_t counted, size_t align, int zero)
 {
 	void *p;
 	int e;
 
-	if (lk_likely(!lk_sample_due(counted)) || !lk_sample_begin(counted))
+	if (!lk_sample_begin(counted))
 		return NULL;
 	e = errno;
 	p = lk_sample_alloc(size, align, zero, LK_CAPTURE());
@@ -69,18 +70,38 @@ static inline __attribute__((always_inline)) void *lk_maybe_sample_n(
 	return p;
 }
 
-/* The usual case: the whole request counts toward the next sample. */
-#define lk_maybe_sample(size, align, zero) \
-	lk_maybe_sample_n(size, size, align, zero)
+/* The same with the countdown first: for the wrappers without a fast path. */
+static inline __attribute__((always_inline)) void *lk_maybe_sample(
+	size_t size, size_t align, int zero)
+{
+	if (lk_likely(!lk_sample_due(size)))
+		return NULL;
+	return lk_sample_pick(size, size, align, zero);
+}
 
-LK_EXPORT void *malloc(size_t size)
+/*
+ * malloc, free, calloc and realloc are split in two.  The exported
+ * function holds the fast path of sampling mode (a request the countdown
+ * does not pick, the free of a block that was not sampled): a few
+ * instructions, no stack frame, and a tail call into libc.  Everything
+ * else is in an out-of-line slow path (LK_SLOW), reached by a tail call
+ * too, so that the slow path's frame replaces the wrapper's and the stack
+ * LK_CAPTURE walks there is the one it would walk in the wrapper (where a
+ * compiler does not make it a tail call, lk_record drops both frames).
+ * Inlined into the wrapper, the slow path made every call save and
+ * restore six registers, a third of what sampling mode cost over a bare
+ * forwarder.
+ */
+#define LK_SLOW static __attribute__((noinline))
+
+LK_SLOW void *lk_malloc_slow(size_t size)
 {
 	void *p;
 
 	if (!lk_ready())
 		return lk_boot_alloc(size, 16);
-	if (lk_unlikely(lk_sampling)) {
-		p = lk_maybe_sample(size, 16, 0);
+	if (lk_sampling) {	/* the countdown crossed zero */
+		p = lk_sample_pick(size, size, 16, 0);
 		return p ? p : lk_real.malloc(size);
 	}
 	p = lk_real.malloc(size);
@@ -88,29 +109,31 @@ LK_EXPORT void *malloc(size_t size)
 	return p;
 }
 
-/* free() in sampling mode: a compare for a block that was not sampled. */
-static void lk_free_sampling(void *p)
+LK_EXPORT void *malloc(size_t size)
 {
-	if (!lk_sampled(p)) {
-		lk_real.free(p);
-		return;
-	}
-	/* A nested free (a signal handler that interrupted the shim) may
-	 * not take the shim's locks: that block stays allocated. */
-	if (lk_guard_enter()) {
-		lk_sample_free(p);
-		lk_guard_leave();
-	}
+	if (lk_sampling && lk_likely(!lk_sample_due(size)))
+		return lk_real.malloc(size);
+	return lk_malloc_slow(size);
 }
 
-LK_EXPORT void free(void *p)
+LK_SLOW void lk_free_slow(void *p)
 {
 	int e;
 
 	if (!p || lk_boot_owns(p))
 		return;
-	if (lk_unlikely(lk_sampling)) {
-		lk_free_sampling(p);
+	if (lk_sampling) {
+		if (!lk_sampled(p)) {
+			lk_real.free(p);
+			return;
+		}
+		/* A nested free (a signal handler that interrupted the
+		 * shim) may not take the shim's locks: that block stays
+		 * allocated. */
+		if (lk_guard_enter()) {
+			lk_sample_free(p);
+			lk_guard_leave();
+		}
 		return;
 	}
 	if (lk_tracking() && lk_guard_enter()) {
@@ -123,7 +146,17 @@ LK_EXPORT void free(void *p)
 		lk_real.free(p);
 }
 
-LK_EXPORT void *calloc(size_t n, size_t size)
+LK_EXPORT void free(void *p)
+{
+	/* free(NULL) takes this path too: libc's free ignores it. */
+	if (lk_sampling && lk_likely(!lk_sampled(p) && !lk_boot_owns(p))) {
+		lk_real.free(p);
+		return;
+	}
+	lk_free_slow(p);
+}
+
+LK_SLOW void *lk_calloc_slow(size_t n, size_t size)
 {
 	size_t total;
 	void *p;
@@ -131,15 +164,25 @@ LK_EXPORT void *calloc(size_t n, size_t size)
 	if (!lk_ready())
 		return __builtin_mul_overflow(n, size, &total) ?
 		       (errno = ENOMEM, NULL) : lk_boot_alloc(total, 16);
-	if (lk_unlikely(lk_sampling) &&
-	    !__builtin_mul_overflow(n, size, &total)) {
-		p = lk_maybe_sample(total, 16, 1);
+	if (lk_sampling && !__builtin_mul_overflow(n, size, &total)) {
+		p = lk_sample_pick(total, total, 16, 1);
 		return p ? p : lk_real.calloc(n, size);
 	}
 	p = lk_real.calloc(n, size);
 	if (p && !__builtin_mul_overflow(n, size, &total))
 		lk_note_alloc(p, total);
 	return p;
+}
+
+LK_EXPORT void *calloc(size_t n, size_t size)
+{
+	size_t total;
+
+	/* An overflowing request is libc's to refuse. */
+	if (lk_sampling && (__builtin_mul_overflow(n, size, &total) ||
+			    lk_likely(!lk_sample_due(total))))
+		return lk_real.calloc(n, size);
+	return lk_calloc_slow(n, size);
 }
 
 /* realloc of a bootstrap block: move it to the real allocator. */
@@ -163,11 +206,13 @@ static void *lk_boot_realloc(void *p, size_t size)
  * sampled with the probability of one allocated at its final size (the
  * Poisson process over its bytes is the same), and growing buffers do not
  * draw a sample at every step.  When one lands in the growth, the block
- * moves into the region by copy (q).  A sampled block stays sampled: it
- * moves within the region (lk_realloc_sampled).
+ * moves into the region by copy (lk_realloc_pick).  A sampled block stays
+ * sampled: it moves within the region (lk_realloc_sampled).
  */
-static void *lk_realloc_unsampled(void *p, size_t size, size_t old, void *q)
+LK_SLOW void *lk_realloc_pick(void *p, size_t size, size_t old)
 {
+	void *q = lk_sample_pick(size, size - old, 16, 0);
+
 	if (!q)
 		return lk_real.realloc(p, size);
 	memcpy(q, p, old < size ? old : size);
@@ -190,11 +235,40 @@ static void *lk_realloc_sampled(void *p, size_t size, int n)
 	return q;
 }
 
-LK_EXPORT void *realloc(void *p, size_t size)
+/* realloc of a block in the region, to size; p is not NULL. */
+LK_SLOW void *lk_realloc_in_region(void *p, size_t size)
 {
-	size_t old;
 	void *q;
 	int e;
+
+	if (!size) {
+		lk_free_slow(p);
+		return NULL;
+	}
+	/* Most growth fits the slot (a power of two): no move, and no stack
+	 * walk; the block keeps the stack it was sampled at. */
+	if (lk_guard_enter()) {
+		e = lk_sample_resize(p, size);
+		lk_guard_leave();
+		if (e)
+			return p;
+	}
+	/* A nested call (a handler in the shim) leaves p as it is. */
+	if (!lk_guard_enter()) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	e = errno;
+	q = lk_realloc_sampled(p, size, LK_CAPTURE());
+	if (q)
+		errno = e;
+	lk_guard_leave();
+	return q;
+}
+
+LK_SLOW void *lk_realloc_slow(void *p, size_t size)
+{
+	void *q;
 
 	if (!p)
 		return malloc(size);
@@ -202,42 +276,26 @@ LK_EXPORT void *realloc(void *p, size_t size)
 		return lk_boot_realloc(p, size);
 	if (!lk_ready())
 		return NULL;	/* unreachable: p came from somewhere */
-	if (lk_unlikely(lk_sampling)) {
-		if (!lk_sampled(p)) {
-			old = lk_real.malloc_usable_size(p);
-			return lk_realloc_unsampled(p, size, old,
-				size > old ? lk_maybe_sample_n(size, size - old,
-							       16, 0) : NULL);
-		}
-		if (!size) {
-			lk_free_sampling(p);
-			return NULL;
-		}
-		/* Most growth fits the slot (a power of two): no move, and no
-		 * stack walk; the block keeps the stack it was sampled at. */
-		if (lk_guard_enter()) {
-			e = lk_sample_resize(p, size);
-			lk_guard_leave();
-			if (e)
-				return p;
-		}
-		/* A nested call (a handler in the shim) leaves p as it is. */
-		if (!lk_guard_enter()) {
-			errno = ENOMEM;
-			return NULL;
-		}
-		e = errno;
-		q = lk_realloc_sampled(p, size, LK_CAPTURE());
-		if (q)
-			errno = e;
-		lk_guard_leave();
-		return q;
-	}
+	if (lk_sampling)
+		return lk_realloc_in_region(p, size);
 	if (!lk_tracking() || !lk_guard_enter())
 		return lk_real.realloc(p, size);
 	q = lk_track_realloc(p, size, LK_CAPTURE());
 	lk_guard_leave();
 	return q;
+}
+
+LK_EXPORT void *realloc(void *p, size_t size)
+{
+	size_t old;
+
+	if (lk_sampling && p && lk_likely(!lk_sampled(p) && !lk_boot_owns(p))) {
+		old = lk_real.malloc_usable_size(p);
+		if (size <= old || lk_likely(!lk_sample_due(size - old)))
+			return lk_real.realloc(p, size);
+		return lk_realloc_pick(p, size, old);
+	}
+	return lk_realloc_slow(p, size);
 }
 
 LK_EXPORT void *reallocarray(void *p, size_t n, size_t size)

@@ -38,7 +38,10 @@
 #include "table.h"
 #include "track.h"
 
-#define LK_REGION	((uintptr_t)64 << 30)
+/* The region's size: address space only (PROT_NONE, no reserve); smaller
+ * ones are tried where the address space is limited (RLIMIT_AS, valgrind). */
+#define LK_REGION_MAX	((uintptr_t)64 << 30)
+#define LK_REGION_MIN	((uintptr_t)1 << 30)
 #define LK_PAGE		4096
 #define LK_SLAB		(64 * 1024)
 #define LK_CLASS_MIN	4	/* 16 bytes */
@@ -83,15 +86,19 @@ static struct {
 
 int lk_sample_init(uint64_t period)
 {
-	void *p = mmap(NULL, LK_REGION, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	uintptr_t size;
+	void *p = MAP_FAILED;
 
+	for (size = LK_REGION_MAX; size >= LK_REGION_MIN && p == MAP_FAILED;
+	     size /= 2)
+		p = mmap(NULL, size, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return 0;
 	lk_region_lo = (uintptr_t)p;
-	lk_region_size = LK_REGION;
+	lk_region_size = size * 2;
 	lk_sheap.bump = lk_region_lo;
-	lk_sheap.run_bump = lk_region_lo + LK_REGION / 2;
+	lk_sheap.run_bump = lk_region_lo + lk_region_size / 2;
 	lk_period = period;
 	lk_sampling = 1;
 	return 1;
@@ -169,7 +176,7 @@ static uintptr_t lk_bump_locked(uintptr_t *bump, uintptr_t limit,
 
 static int lk_is_run(uintptr_t p)
 {
-	return p >= lk_region_lo + LK_REGION / 2;
+	return p >= lk_region_lo + lk_region_size / 2;
 }
 
 static int lk_class_of(size_t size)
@@ -194,7 +201,7 @@ static uintptr_t lk_small_locked(int c, int *fresh)
 	}
 	if (lk_sheap.cur[c] + size > lk_sheap.end[c]) {
 		p = lk_bump_locked(&lk_sheap.bump,
-				   lk_region_lo + LK_REGION / 2, LK_SLAB);
+				   lk_region_lo + lk_region_size / 2, LK_SLAB);
 		if (!p)
 			return 0;
 		lk_sheap.cur[c] = p;
@@ -234,7 +241,7 @@ static uintptr_t lk_pages_locked(int c, int *dirty)
 		return p;
 	}
 	*dirty = 0;
-	return lk_bump_locked(&lk_sheap.run_bump, lk_region_lo + LK_REGION,
+	return lk_bump_locked(&lk_sheap.run_bump, lk_region_lo + lk_region_size,
 			      bytes);
 }
 
