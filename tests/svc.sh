@@ -69,6 +69,23 @@ until_ok() {
 # hex, 4 reason; see docs/dump-format.md).
 dump_field() { sed -n 2p "$1" | cut -d' ' -f"$2"; }
 
+# want PART: PART is in " $PARTS " (the parts a run was asked for).
+want() { case "$PARTS" in *" $1 "*) return 0 ;; esac; return 1; }
+
+# exit_pids DIR: the pids of DIR's exit dumps, sorted, one line.
+exit_pids() {
+	for f in "$1"/*.dump; do
+		[ "$(dump_field "$f" 4)" = exit ] &&
+			printf '%d\n' "0x$(dump_field "$f" 2)"
+	done | sort -n | tr '\n' ' '
+}
+
+# sorted N...: the numbers sorted, one line.
+sorted() { printf '%s\n' "$@" | sort -n | tr '\n' ' '; }
+
+# pct A B: B's change from A, in per cent with a sign.
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%+.1f%%", (b - a) * 100 / a; else print "n/a" }'; }
+
 # --- nginx ---
 
 # ngx_setup DIR PORT: a configuration in DIR for `nginx -p DIR`: master and

@@ -22,7 +22,6 @@ chmod 755 "$T"
 LOAD=${SVC_LOAD_SECONDS:-3}
 # SVC_PARTS picks parts: nginx redis postgres python git sqlite.
 PARTS=" ${SVC_PARTS:-nginx redis postgres python git sqlite} "
-want() { case "$PARTS" in *" $1 "*) return 0 ;; esac; return 1; }
 
 # parse_all DIR: how many dumps of DIR leakreport fails to read.
 parse_all() {
@@ -32,18 +31,6 @@ parse_all() {
 	done
 	echo "$bad"
 }
-
-# exit_pids DIR: the pids of DIR's exit dumps, sorted, one line.
-exit_pids() {
-	for f in "$1"/*.dump; do
-		[ "$(dump_field "$f" 4)" = exit ] &&
-			printf '%d\n' "0x$(dump_field "$f" 2)"
-	done | sort -n | tr '\n' ' '
-}
-
-sorted() { printf '%s\n' "$@" | sort -n | tr '\n' ' '; }
-
-pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%+.1f%%", (b - a) * 100 / a; else print "n/a" }'; }
 
 # --- a. nginx ---
 if ! want nginx; then

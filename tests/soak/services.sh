@@ -26,7 +26,6 @@ IV=$((S / 6))
 [ "$IV" -ge 5 ] || IV=5
 OUT=${SOAK_OUT:-$SRC/bench/SERVICES.md}
 PARTS=" ${SVC_PARTS:-nginx redis postgres python git} "
-want() { case "$PARTS" in *" $1 "*) return 0 ;; esac; return 1; }
 ROWS=$T/rows.md
 CHECKS=$T/checks.md
 NOTES=$T/notes.md
@@ -60,7 +59,6 @@ same() {
 row() { echo "$*" >>"$ROWS"; }
 note() { echo "$*" >>"$NOTES"; }
 
-pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%+.1f%%", (b - a) * 100 / a; else print "n/a" }'; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
@@ -82,14 +80,6 @@ unreadable() {
 	done
 	echo "$bad"
 }
-
-exit_pids() {
-	for f in "$1"/*.dump; do
-		[ "$(dump_field "$f" 4)" = exit ] &&
-			printf '%d\n' "0x$(dump_field "$f" 2)"
-	done | sort -n | tr '\n' ' '
-}
-sorted() { printf '%s\n' "$@" | sort -n | tr '\n' ' '; }
 
 # trend_of DUMPS...: leakreport trend's headline and its Growing lines.
 trend_of() {
