@@ -43,7 +43,7 @@ SHIM_SRCS = $(addprefix shim/,$(addsuffix .c,$(SHIM_CORE))) \
 SHIM_OBJS = $(SHIM_SRCS:shim/%.c=$(B)/shim/%.o)
 
 REPORT_CORE = parse symbolize report suppress json text util age sites diff trend trendfmt plot \
-	xml folded pprof flame html htmltrend sarif junit progress
+	xml folded pprof flame html htmltrend htmldiff sarif junit progress
 REPORT_SRCS = $(addprefix reporter/,$(addsuffix .c,$(REPORT_CORE)))
 REPORT_OBJS = $(REPORT_SRCS:reporter/%.c=$(B)/reporter/%.o) $(B)/gen/profile.pb-c.o
 REPORT_LIBS = -ldw -lelf -lstdc++ -lprotobuf-c -lz

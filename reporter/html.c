@@ -128,6 +128,10 @@ static const char css[] =
 "table.v th:nth-child(1){width:13%}table.v th:nth-child(2){width:13%}"
 "table.v th:nth-child(3){width:7%}table.v th:nth-child(4){width:24%}\n"
 "table.v summary{cursor:pointer}\n"
+"table.d th:nth-child(1){width:10%}table.d th:nth-child(2){width:14%}"
+"table.d th:nth-child(3){width:20%}table.d th:nth-child(4){width:8%}\n"
+"table.d th:nth-child(2),table.d th:nth-child(3),table.d th:nth-child(4){"
+"text-align:right}\n"
 "footer{color:var(--muted);font-size:12.5px;margin-top:6px;"
 "font-family:var(--mono);overflow-wrap:anywhere}\n";
 

@@ -20,13 +20,15 @@
  *
  * The trend's page: the headline, the plot of plot.h inline, the sites
  * by verdict in tables with each site's stack, and the connection
- * forecast.
+ * forecast.  The diff's page: the two dumps, cards with the change of
+ * the totals, and the entries of the diff in a table with their stacks.
  */
 #ifndef LK_REPORTER_HTML_H
 #define LK_REPORTER_HTML_H
 
 #include <stdio.h>
 
+#include "diff.h"
 #include "report.h"
 #include "trend.h"
 
@@ -37,6 +39,9 @@ int html_write(FILE *out, const struct report *r,
 
 /* Write the page of trend t to out.  Returns 0, or a negative errno. */
 int html_write_trend(FILE *out, const struct trend *t);
+
+/* Write the page of diff df to out.  Returns 0, or a negative errno. */
+int html_write_diff(FILE *out, const struct diff *df);
 
 /* --- pieces both pages use (html.c) --- */
 

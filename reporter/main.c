@@ -80,8 +80,9 @@ struct cli {
 
 static const char usage_text[] =
 	"usage: leakreport [OPTIONS] DUMP\n"
-	"       leakreport diff [--format text|json] [--all] [--no-addresses] "
-	"OLD NEW\n"
+	"       leakreport diff [--format text|json|html] [--all] "
+	"[--no-addresses]\n"
+	"                       OLD NEW\n"
 	"       leakreport trend [--format text|json|html] [--plot FILE.svg] "
 	"[--all]\n"
 	"                        [--conn-limit N] DUMP DUMP...\n"
@@ -443,7 +444,7 @@ static int run(const struct cli *c, struct util_err *err)
 struct series_cli {
 	bool trend;		/* trend, else diff */
 	bool json;		/* --format json */
-	bool html;		/* trend --format html */
+	bool html;		/* --format html */
 	bool all;		/* --all */
 	bool no_addresses;	/* diff --no-addresses */
 	bool help;		/* --help */
@@ -460,19 +461,20 @@ struct warned {
 };
 
 static const char diff_usage_text[] =
-	"usage: leakreport diff [--format text|json] [--all] "
+	"usage: leakreport diff [--format text|json|html] [--all] "
 	"[--no-addresses] OLD NEW\n"
 	"Lists the sites whose memory, libpq connections or uncleared results\n"
 	"grew from dump OLD to dump NEW, biggest first.  Sites are matched by\n"
 	"their functions, files and lines, so dumps of two runs compare.\n"
 	"\n"
-	"  --format text|json  text for people (default) or JSON for tools\n"
+	"  --format FMT        text for people (default), json for tools, or\n"
+	"                      html: one self-contained page\n"
 	"  --all               every site that changed, shrinking ones too\n"
 	"  --no-addresses      leave pcs and offsets out of the text\n"
 	"  --help              this text\n";
 
 static const char diff_usage_line[] =
-	"usage: leakreport diff [--format text|json] [--all] "
+	"usage: leakreport diff [--format text|json|html] [--all] "
 	"[--no-addresses] OLD NEW (see leakreport diff --help)";
 
 static const char trend_usage_text[] =
@@ -542,15 +544,14 @@ static int series_option(struct series_cli *c, int ch, char **argv,
 {
 	switch (ch) {
 	case 'f':
-		if (c->trend && !strcmp(optarg, "html")) {
+		if (!strcmp(optarg, "html")) {
 			c->html = true;
 			c->json = false;
 			return 0;
 		}
 		if (strcmp(optarg, "text") && strcmp(optarg, "json"))
 			return util_fail(err, -EINVAL, "usage: unknown format "
-					 "'%s' (text%s or json)", optarg,
-					 c->trend ? ", html" : "");
+					 "'%s' (text, json or html)", optarg);
 		c->json = optarg[0] == 'j';
 		c->html = false;
 		return 0;
@@ -675,8 +676,9 @@ static int run_diff(const struct series_cli *c, const struct sites *s,
 
 	r = diff_build(&df, s, c->all, err);
 	if (r == 0) {
-		r = c->json ? diff_write_json(stdout, &df)
-			    : diff_write_text(stdout, &df, !c->no_addresses);
+		r = c->html ? html_write_diff(stdout, &df)
+		    : c->json ? diff_write_json(stdout, &df)
+			      : diff_write_text(stdout, &df, !c->no_addresses);
 		if (r)
 			util_fail(err, r, "cannot write the diff: %s",
 				  strerror(-r));

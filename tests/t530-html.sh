@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 #
-# t530-html.sh - leakreport --format html (and trend --format html) in a
+# t530-html.sh - leakreport --format html (and trend's and diff's) in a
 # real browser: Debian's chromium, headless.  The page must be
 # self-contained (no URL but the SVG namespace, no file, no network), load
 # with no console error and no Content-Security-Policy refusal (a broken
@@ -142,6 +142,38 @@ is "$(grep -c '<details><summary>' ta.html)" "$(jq '.sites | length' t.json)" \
 chrome --window-size=1366,1300 --screenshot="$T/t.png" "file://$T/t.html" \
 	>/dev/null
 ok $([ "$(wc -c <t.png)" -gt 20000 ]; echo $?) "a screenshot of the trend"
+
+# --- diff ---
+
+# examples/soak for 1 s, then for 2 s: its steady leak and its cache grow.
+for n in 1 2; do
+	LD_PRELOAD=$SHIM LEAKSHIM_OPTIONS="path=$T/soak$n.dump:summary=0" \
+		"$EX/soak" $n
+done
+"$REPORT" diff --format html soak1.dump soak2.dump >d.html
+is "$?" 0 "diff --format html: exit 0"
+"$REPORT" diff --format json soak1.dump soak2.dump >d.json
+ok "$(self_contained d.html; echo $?)" "the diff page is self-contained"
+chrome --dump-dom "file://$T/d.html" >dom.html
+is "$(console_errors)" "" "it loads with no console error"
+jq -e '.sites | length > 0' d.json >/dev/null
+ok $? "the diff has sites (the page has something to show)"
+is "$(grep -o 'data-delta="[-0-9]*"' dom.html | cut -d'"' -f2 | tr '\n' ' ')" \
+	"$(jq -r '[.sites[].delta | tostring] | join(" ")' d.json) " \
+	"one row per JSON site, same changes, same order"
+is "$(grep -o 'data-delta-blocks="[-0-9]*"' dom.html | cut -d'"' -f2 |
+	tr '\n' ' ')" \
+	"$(jq -r '[.sites[] | select(.resource == "memory") | .delta_blocks |
+		tostring] | join(" ")' d.json) " "and the same block changes"
+is "$(grep -o 'data-summary="[a-z]*">[-+0-9]*' dom.html | sed 's/+//' |
+	tr '\n' ' ')" \
+	"$(jq -r '.summary | "data-summary=\"bytes\">\(.bytes) data-summary=\"connections\">\(.connections) data-summary=\"results\">\(.results) "' d.json)" \
+	"the cards: the JSON summary"
+grep -q 'leak_steadily' dom.html
+ok $? "the steady leak's site is named"
+chrome --window-size=1366,900 --screenshot="$T/d.png" "file://$T/d.html" \
+	>/dev/null
+ok $([ "$(wc -c <d.png)" -gt 20000 ]; echo $?) "a screenshot of the diff"
 
 # --- libpq ---
 
