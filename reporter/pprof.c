@@ -33,13 +33,14 @@
 /* The values of a sample, in the order of the sample types. */
 enum {
 	V_LEAKED_OBJECTS, V_LEAKED_SPACE, V_INUSE_OBJECTS, V_INUSE_SPACE,
-	V_CONNECTIONS, V_RESULTS, NVALUES
+	V_CONNECTIONS, V_RESULTS, V_CANCELS, NVALUES
 };
 
 static const char *const value_types[NVALUES][2] = {
 	{ "leaked_objects", "count" }, { "leaked_space", "bytes" },
 	{ "inuse_objects", "count" }, { "inuse_space", "bytes" },
 	{ "connections", "count" }, { "results", "count" },
+	{ "cancels", "count" },
 };
 
 /* An interned string and its index in the string table. */
@@ -436,7 +437,7 @@ static void pp_entries(struct pp *p)
 	}
 }
 
-/* The libpq samples: connection entries, then results entries. */
+/* The libpq samples: connection entries, results, then cancel handles. */
 static void pp_libpq(struct pp *p)
 {
 	const struct report *r = p->r;
@@ -455,6 +456,11 @@ static void pp_libpq(struct pp *p)
 	for (i = 0; i < r->nresults && !p->nomem; i++) {
 		v[V_RESULTS] = r->results[i].group->count;
 		pp_sample(p, &r->results[i].st, v, "result");
+	}
+	v[V_RESULTS] = 0;
+	for (i = 0; i < r->ncancels && !p->nomem; i++) {
+		v[V_CANCELS] = r->cancels[i].group->count;
+		pp_sample(p, &r->cancels[i].st, v, "cancel");
 	}
 }
 

@@ -7,13 +7,14 @@
  * Sample types, in this order: leaked_objects/count and leaked_space/bytes
  * (direct and indirect leaks), inuse_objects/count and inuse_space/bytes
  * (every block of the dump, whatever its class), connections/count (libpq
- * connections not finished) and results/count (libpq results not
- * cleared).  The default type is leaked_space, or inuse_space when the
+ * connections not finished), results/count (libpq results not cleared)
+ * and cancels/count (cancel handles not freed).  The default type is leaked_space, or inuse_space when the
  * dump's blocks were not classified; the period type is space/bytes, the
  * period the dump's sampling period (1 when every allocation is tracked).
  * Each entry of the report is one sample, labelled kind=direct, indirect,
  * reachable or live, and oldest_age (milliseconds); each connection entry
- * and each results entry is one more, labelled kind=connection or result
+ * each results and each cancels entry is one more, labelled kind=connection,
+ * result or cancel
  * (connections also target=user@host:port/db, one label per target).
  *
  * Locations are the distinct return addresses of the stacks; a location's

@@ -165,6 +165,17 @@ if pg_start >/dev/null 2>&1; then
 		"results: every result not cleared"
 	pprof -raw pool.pb.gz | grep -q 'target:\[test@'
 	ok $? "connections are labelled with their target"
+	# pqcases leaves 2 cancel handles (LEAK:cancel) and frees a third.
+	OPTS=conn_idle=1 shim_run pq "$B/tests/pqcases" 2
+	Q=$(ls "$T"/pq.*.dump | tail -n 1)
+	"$REPORT" --format json "$Q" >pq.json
+	"$REPORT" --format pprof "$Q" >pq.pb.gz
+	is "$(total pq.pb.gz cancels):$(jq '[.cancels[].count] | add // 0' \
+		pq.json)" "2:2" "cancels: the 2 cancel handles not freed"
+	l=$(line_of ../tests/progs/pqcases.c LEAK:cancel)
+	pprof -sample_index=cancels -lines -top pq.pb.gz 2>/dev/null |
+		grep -q "get_cancel .*pqcases.c:$l\$"
+	ok $? "at get_cancel, pqcases.c:$l"
 else
 	echo "# no PostgreSQL server: libpq samples not checked"
 fi
