@@ -18,32 +18,9 @@
 # directory holding leakreport (make check sets it).
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/reporter.sh"
 
-for tool in gcc objdump readelf jq; do
-	command -v $tool >/dev/null 2>&1 ||
-		{ echo "Bail out! no $tool"; exit 1; }
-done
-[ -x "$REPORT" ] || { echo "Bail out! $REPORT is not built"; exit 1; }
-
-# jq_is DESC FILE EXPR: EXPR is true of the JSON in FILE.
-jq_is() {
-	if jq -e "$3" "$2" >/dev/null 2>&1; then
-		ok 0 "$1"
-	else
-		ok 1 "$1"
-		printf '#   jq: %s\n' "$3"
-	fi
-}
-
-# same DESC EXPECTED-FILE GOT-FILE: the files are equal; the diff if not.
-same() {
-	if diff -u "$2" "$3" >"$T/same.diff"; then
-		ok 0 "$1"
-	else
-		ok 1 "$1"
-		sed 's/^/# /' "$T/same.diff"
-	fi
-}
+need gcc objdump readelf jq
 
 # --- the program: one function per call site ---
 
@@ -94,8 +71,7 @@ __attribute__((noinline)) void third_alloc(void)
 	keep = malloc(16); /* L_THIRD */
 }
 EOF
-(cd "$T" && gcc -g -O0 -no-pie prog.c vendor/third.c -o prog) ||
-	{ echo "Bail out! cannot build the test program"; exit 1; }
+build_prog prog.c vendor/third.c
 
 # src MARKER: FILE:LINE of the source line that carries MARKER.
 src() {
@@ -103,17 +79,6 @@ src() {
 		cut -d: -f1,2
 }
 
-objdump -d --no-show-raw-insn "$T/prog" >"$T/prog.dis"
-
-# ret FUNC CALLEE: the return address of FUNC's call to CALLEE.
-ret() {
-	awk -v f="<$1>:" -v c="<$2>" '
-		$2 == f { inside = 1; next }
-		inside && /^$/ { exit }
-		inside && want { sub(/:.*/, ""); print $1; exit }
-		inside && /call/ && index($0, c) { want = 1 }
-	' "$T/prog.dis"
-}
 A=$(ret leak_a malloc@plt)
 BB=$(ret leak_b malloc@plt)
 NODE=$(ret make_node malloc@plt)

@@ -20,22 +20,9 @@
 # holding leakreport (make check sets it).
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/reporter.sh"
 
-for tool in gcc objdump readelf jq python3; do
-	command -v $tool >/dev/null 2>&1 ||
-		{ echo "Bail out! no $tool"; exit 1; }
-done
-[ -x "$REPORT" ] || { echo "Bail out! $REPORT is not built"; exit 1; }
-
-# jq_is DESC FILE EXPR: EXPR is true of the JSON in FILE.
-jq_is() {
-	if jq -e "$3" "$2" >/dev/null 2>&1; then
-		ok 0 "$1"
-	else
-		ok 1 "$1"
-		printf '#   jq: %s\n' "$3"
-	fi
-}
+need gcc objdump readelf jq python3
 
 # has_line DESC FILE LINE: FILE has exactly that line.
 has_line() {
@@ -46,11 +33,6 @@ has_line() {
 		printf '#   want: %s\n' "$3"
 		sed 's/^/#   got:  /' "$2"
 	fi
-}
-
-# h N: N in the dump's hex.
-h() {
-	printf '%x' "$1"
 }
 
 # --- the program: one function per site ---
@@ -113,25 +95,8 @@ int main(void)
 	return 0;
 }
 EOF
-(cd "$T" && gcc -g -O0 -no-pie prog.c -o prog) ||
-	{ echo "Bail out! cannot build the test program"; exit 1; }
+build_prog prog.c
 
-# line MARKER: the line of prog.c that carries MARKER.
-line() {
-	grep -n "/\* $1 \*/" "$T/prog.c" | cut -d: -f1
-}
-
-objdump -d --no-show-raw-insn "$T/prog" >"$T/prog.dis"
-
-# ret FUNC CALLEE: the return address of FUNC's call to CALLEE.
-ret() {
-	awk -v f="<$1>:" -v c="<$2>" '
-		$2 == f { inside = 1; next }
-		inside && /^$/ { exit }
-		inside && want { sub(/:.*/, ""); print $1; exit }
-		inside && /call/ && index($0, c) { want = 1 }
-	' "$T/prog.dis"
-}
 STEADY=$(ret leak_steady malloc@plt)
 CACHE=$(ret cache_put malloc@plt)
 DRAIN=$(ret drain_queue malloc@plt)

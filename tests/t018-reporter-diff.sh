@@ -16,37 +16,9 @@
 # directory holding leakreport (make check sets it).
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/reporter.sh"
 
-for tool in gcc objdump readelf nm jq; do
-	command -v $tool >/dev/null 2>&1 ||
-		{ echo "Bail out! no $tool"; exit 1; }
-done
-[ -x "$REPORT" ] || { echo "Bail out! $REPORT is not built"; exit 1; }
-
-# jq_is DESC FILE EXPR: EXPR is true of the JSON in FILE.
-jq_is() {
-	if jq -e "$3" "$2" >/dev/null 2>&1; then
-		ok 0 "$1"
-	else
-		ok 1 "$1"
-		printf '#   jq: %s\n' "$3"
-	fi
-}
-
-# same DESC EXPECTED-FILE GOT-FILE: the files are equal; the diff if not.
-same() {
-	if diff -u "$2" "$3" >"$T/same.diff"; then
-		ok 0 "$1"
-	else
-		ok 1 "$1"
-		sed 's/^/# /' "$T/same.diff"
-	fi
-}
-
-# h N: N in the dump's hex.
-h() {
-	printf '%x' "$1"
-}
+need gcc objdump readelf nm jq
 
 # --- the program ---
 
@@ -127,25 +99,8 @@ int main(void)
 	return 0;
 }
 EOF
-(cd "$T" && gcc -g -O0 -no-pie prog.c -o prog) ||
-	{ echo "Bail out! cannot build the test program"; exit 1; }
+build_prog prog.c
 
-# line MARKER: the line of prog.c that carries MARKER.
-line() {
-	grep -n "/\* $1 \*/" "$T/prog.c" | cut -d: -f1
-}
-
-objdump -d --no-show-raw-insn "$T/prog" >"$T/prog.dis"
-
-# ret FUNC CALLEE: the return address of FUNC's call to CALLEE.
-ret() {
-	awk -v f="<$1>:" -v c="<$2>" '
-		$2 == f { inside = 1; next }
-		inside && /^$/ { exit }
-		inside && want { sub(/:.*/, ""); print $1; exit }
-		inside && /call/ && index($0, c) { want = 1 }
-	' "$T/prog.dis"
-}
 GROW1=$(ret leak_grow malloc@plt)
 GROW2=$(ret leak_grow calloc@plt)
 DUP=$(ret dup_name strdup@plt)
