@@ -237,14 +237,21 @@ bench_tests() { awk -F'"' 'NR > 1 && NF > 3 { print $2 }' "$1" | tr '\n' ' '; }
 # pg_restart_shim DUMPDIR [MORE_OPTIONS]: stops the cluster (fast) and
 # starts it again with the shim preloaded into the postmaster and so into
 # every process it forks, each writing DUMPDIR/pg.%p.%n.dump; connections
-# are logged, with the backend's pid.
+# are logged, with the backend's pid.  The server runs as postgres, which
+# may not reach $SHIM (a checkout under a private directory): it gets a
+# copy in $PGT, which it owns.
 pg_restart_shim() {
+	pg_shim=$SHIM
 	mkdir -p "$1"
-	[ -z "$PG_AS" ] || chown postgres: "$1"
+	if [ -n "$PG_AS" ]; then
+		chown postgres: "$1"
+		pg_shim=$PGT/libleakshim.so
+		cp "$SHIM" "$pg_shim" && chmod 755 "$pg_shim" || return 1
+	fi
 	(cd / && $PG_AS "$PGBIN/pg_ctl" -D "$PGT/data" -m fast -w stop \
 		>/dev/null) || return 1
 	: >"$PGT/server.log"
-	(cd / && $PG_AS env LD_PRELOAD="$SHIM" \
+	(cd / && $PG_AS env LD_PRELOAD="$pg_shim" \
 		LEAKSHIM_OPTIONS="path=$1/pg.%p.%n.dump:summary=0${2:+:$2}" \
 		"$PGBIN/pg_ctl" -D "$PGT/data" -l "$PGT/server.log" -w \
 		-o "-k $PGT -c listen_addresses='' -F -c log_connections=on -c max_connections=${PG_MAX_CONN:-60}" \
