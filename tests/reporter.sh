@@ -1,5 +1,6 @@
-# tests/reporter.sh - sourced after lib.sh by the reporter's end-to-end
-# tests that write dumps by hand (t010, t015 to t018): they build a small
+# tests/reporter.sh - sourced by the reporter's end-to-end tests that
+# write dumps by hand (t015 to t018 after lib.sh, whose ok it uses; t010,
+# which has its own TAP helpers, for line, ret and h): they build a small
 # program in $T, find the return addresses its calls leave on a stack,
 # and compare leakreport's output with what those addresses must give.
 

@@ -20,6 +20,8 @@ case $B in /*) ;; *) B=$(pwd)/$B ;; esac
 LR=$B/leakreport
 # Debug files must come from this machine only, never from the network.
 unset DEBUGINFOD_URLS
+# line, ret and h (tests/reporter.sh; its other helpers are lib.sh's).
+. tests/reporter.sh
 
 n=0
 failed=0
@@ -95,10 +97,6 @@ EOF
 	gcc -g -O0 -no-pie prog.c inl.o -o prog) ||
 	{ echo "Bail out! cannot build the test program"; exit 1; }
 
-# line MARKER FILE: the line of the source that carries MARKER.
-line() {
-	grep -n "$1" "$T/$2" | cut -d: -f1
-}
 L_MAKE=$(line L_MAKE prog.c)
 L_MAIN1=$(line L_MAIN1 prog.c)
 L_MAIN2=$(line L_MAIN2 prog.c)
@@ -107,16 +105,6 @@ L_OUTER=$(line L_OUTER inl.c)
 
 objdump -d --no-show-raw-insn "$T/prog" >"$T/prog.dis"
 
-# ret FUNC CALLEE: the return address of FUNC's call to CALLEE, that is
-# the address of the instruction after it, as a stack would hold it.
-ret() {
-	awk -v f="<$1>:" -v c="<$2>" '
-		$2 == f { inside = 1; next }
-		inside && /^$/ { exit }
-		inside && want { sub(/:.*/, ""); print $1; exit }
-		inside && /call/ && index($0, c) { want = 1 }
-	' "$T/prog.dis"
-}
 MAKE_RET=$(ret make_list malloc@plt)
 MAIN1_RET=$(ret main make_list)
 MAIN2_RET=$(ret main outer)
@@ -355,11 +343,6 @@ ok_if "a changed build-id is reported once" test "$(grep -c \
 	"$T/changed.err")" -eq 1
 
 # --- --older-than ---
-
-# h N: N in the dump's hex.
-h() {
-	printf '%x' "$1"
-}
 
 # Stack 1: direct, 950 s old, ages down to 900 s; stack 2: indirect,
 # 400.5 s old, nothing at 900 s; stack 5: live, 10 s old; stack 7:
