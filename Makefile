@@ -43,7 +43,7 @@ SHIM_SRCS = $(addprefix shim/,$(addsuffix .c,$(SHIM_CORE))) \
 SHIM_OBJS = $(SHIM_SRCS:shim/%.c=$(B)/shim/%.o)
 
 REPORT_CORE = parse symbolize report suppress json text util age sites diff trend trendfmt plot \
-	xml folded pprof flame html htmltrend htmldiff sarif junit progress
+	xml folded pprof flame html htmltrend htmldiff sarif junit progress formats
 REPORT_SRCS = $(addprefix reporter/,$(addsuffix .c,$(REPORT_CORE)))
 REPORT_OBJS = $(REPORT_SRCS:reporter/%.c=$(B)/reporter/%.o) $(B)/gen/profile.pb-c.o
 REPORT_LIBS = -ldw -lelf -lstdc++ -lprotobuf-c -lz
@@ -87,7 +87,8 @@ $(B)/leakreport: $(B)/reporter/main.o $(REPORT_OBJS)
 
 # The command parses a program's LEAKSHIM_OPTIONS with the shim's parser.
 $(B)/leakshim: $(B)/reporter/leakshim.o $(B)/reporter/dumps.o \
-		$(B)/reporter/snapshot.o $(B)/shim/config.o $(B)/shim/out.o
+		$(B)/reporter/snapshot.o $(B)/reporter/formats.o \
+		$(B)/shim/config.o $(B)/shim/out.o
 	$(CC) $(CFLAGS) -o $@ $^
 
 # --- examples: built without optimisation so each leak keeps its line ---

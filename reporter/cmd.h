@@ -33,6 +33,10 @@ int dumps_report(const char *reporter, const char *const *args, int nargs,
 		 const char *output, const char *dump);
 
 /* `leakshim snapshot`: argv[0] is "snapshot". */
+/* Checks a report option the command passes on to leakreport (--format,
+ * --top) before anything runs; prints why and returns -1 if it is bad. */
+int report_arg_check(const char *flag, const char *val);
+
 int snapshot_main(int argc, char **argv, const char *reporter);
 
 #endif

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "formats.h"
 
 #define DEFAULT_PATH "leakshim.%p.%n.dump"
 
@@ -123,6 +124,23 @@ static int add_option(struct run *r, const char *key, const char *value)
 	return n < 0 || (size_t)n >= sizeof(r->options) - len ? -1 : 0;
 }
 
+int report_arg_check(const char *flag, const char *val)
+{
+	size_t top;
+
+	if (!strcmp(flag, "--format") && format_find(val) < 0) {
+		fprintf(stderr, "leakshim: unknown format '%s' (" FORMAT_LIST
+			")\n", val);
+		return -1;
+	}
+	if (!strcmp(flag, "--top") && top_parse(val, &top)) {
+		fprintf(stderr, "leakshim: --top needs a positive whole "
+			"number, not '%s'\n", val);
+		return -1;
+	}
+	return 0;
+}
+
 /* Handles one flag with a value at argv[*i]; 1 if it was one, -1 on error. */
 static int parse_valued(struct run *r, int argc, char **argv, int *i)
 {
@@ -143,6 +161,8 @@ static int parse_valued(struct run *r, int argc, char **argv, int *i)
 		return 1;
 	}
 	if (strcmp(flag, "--format") == 0 || strcmp(flag, "--top") == 0) {
+		if (report_arg_check(flag, val))
+			return -2;
 		r->report_args[r->nreport++] = flag;
 		r->report_args[r->nreport++] = val;
 	} else if (strcmp(flag, "-o") == 0 || strcmp(flag, "--output") == 0) {
@@ -190,6 +210,10 @@ static int parse_args(struct run *r, int argc, char **argv)
 			continue;
 		}
 		v = parse_valued(r, argc, argv, &i);
+		if (v == -2) {
+			usage(stderr);
+			return 2;
+		}
 		if (v < 0)
 			return die_usage("bad value for ", argv[i]);
 		if (v == 0)

@@ -33,6 +33,7 @@
 #include "age.h"
 #include "diff.h"
 #include "folded.h"
+#include "formats.h"
 #include "html.h"
 #include "json.h"
 #include "junit.h"
@@ -50,18 +51,6 @@
 
 #define EXIT_REPORT	0	/* a report was written */
 #define EXIT_BAD	2	/* bad usage or bad input */
-
-/* The formats of --format, in the order --help lists them. */
-enum format {
-	FMT_TEXT, FMT_JSON, FMT_FOLDED, FMT_PPROF, FMT_HTML, FMT_SARIF,
-	FMT_JUNIT, FMT_N
-};
-
-static const char *const format_names[FMT_N] = {
-	[FMT_TEXT] = "text", [FMT_JSON] = "json", [FMT_FOLDED] = "folded",
-	[FMT_PPROF] = "pprof", [FMT_HTML] = "html", [FMT_SARIF] = "sarif",
-	[FMT_JUNIT] = "junit",
-};
 
 /* What the command line asked for. */
 struct cli {
@@ -115,15 +104,13 @@ static const char usage_line[] =
 
 static int set_format(struct cli *c, const char *name, struct util_err *err)
 {
-	unsigned i;
+	int i = format_find(name);
 
-	for (i = 0; i < FMT_N; i++)
-		if (!strcmp(name, format_names[i])) {
-			c->format = (enum format)i;
-			return 0;
-		}
-	return util_fail(err, -EINVAL, "usage: unknown format '%s' (text, "
-			 "json, folded, pprof, html, sarif or junit)", name);
+	if (i < 0)
+		return util_fail(err, -EINVAL, "usage: unknown format '%s' ("
+				 FORMAT_LIST ")", name);
+	c->format = (enum format)i;
+	return 0;
 }
 
 static int set_weight(struct cli *c, const char *arg, struct util_err *err)
@@ -138,16 +125,9 @@ static int set_weight(struct cli *c, const char *arg, struct util_err *err)
 
 static int set_top(struct cli *c, const char *arg, struct util_err *err)
 {
-	unsigned long long n;
-	char *end;
-
-	errno = 0;
-	n = strtoull(arg, &end, 10);
-	if (arg[0] < '0' || arg[0] > '9' || *end || errno || n == 0 ||
-	    n > SIZE_MAX)
+	if (top_parse(arg, &c->opts.top))
 		return util_fail(err, -EINVAL, "usage: --top needs a positive "
 				 "whole number, not '%s'", arg);
-	c->opts.top = (size_t)n;
 	return 0;
 }
 

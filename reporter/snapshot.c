@@ -44,7 +44,7 @@ struct snap_opts {
 
 static int snap_usage(const char *why)
 {
-	if (why)
+	if (why && *why)	/* "": the caller said why */
 		fprintf(stderr, "leakshim: %s\n", why);
 	fputs("usage: leakshim snapshot [--format FMT] [--all] [--top N] "
 	      "[-o FILE] [--timeout S]\n"
@@ -69,6 +69,8 @@ static int snap_args(struct snap_opts *o, int argc, char **argv)
 			o->args[o->nargs++] = argv[i];
 		} else if ((!strcmp(argv[i], "--format") ||
 			    !strcmp(argv[i], "--top")) && i + 1 < argc) {
+			if (report_arg_check(argv[i], argv[i + 1]))
+				return snap_usage("");
 			o->args[o->nargs++] = argv[i];
 			o->args[o->nargs++] = argv[++i];
 		} else if ((!strcmp(argv[i], "-o") ||

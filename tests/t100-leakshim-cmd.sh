@@ -76,4 +76,23 @@ is "$(head -n 1 err)" "leakshim: unknown option or missing value: --bogus" \
 grep -q "^leakshim: process [0-9]* (child of [0-9]*) left leakshim\.[0-9]*\.1\.dump\$" err
 ok $? "dumps of forked children are named"
 
+# Report options are checked before the program runs, not after.
+# usage_err WHAT FIRST-LINE FLAGS...
+usage_err() {
+	what=$1 want=$2
+	shift 2
+	rc=0
+	"$LEAKSHIM" "$@" -- touch "$T/ran" >/dev/null 2>err || rc=$?
+	is "$rc:$(head -n 1 err):$([ -e "$T/ran" ]; echo $?)" "2:$want:1" \
+		"leakshim $what: usage error, the program does not run"
+}
+usage_err "--format nonsense" "leakshim: unknown format 'nonsense' (text, json, folded, pprof, html, sarif or junit)" --format nonsense
+usage_err "--top 0" "leakshim: --top needs a positive whole number, not '0'" --top 0
+usage_err "--top x" "leakshim: --top needs a positive whole number, not 'x'" --top x
+rc=0
+"$LEAKSHIM" snapshot --format nonsense $$ >/dev/null 2>err || rc=$?
+is "$rc:$(head -n 1 err)" \
+	"2:leakshim: unknown format 'nonsense' (text, json, folded, pprof, html, sarif or junit)" \
+	"snapshot --format nonsense: usage error"
+
 done_testing
