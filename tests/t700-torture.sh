@@ -68,6 +68,16 @@ is "$(all_parse storm)" 0 "storm: every dump is whole"
 is "$(at storm LEAK:storm)" "8028 8" "storm: the 8 blocks the threads kept"
 is "$(cat "$T/storm.err")" "" "storm: nothing on stderr"
 
+# A handler that frees and replaces its thread's block: half the time it
+# lands inside the shim, where its free is passed to libc at once.
+run swap "" "$TT" swap 4000
+is "$rc:$(cat "$T/swap.out")" "0:swap: 4000 signals, handler ran: yes" \
+	"swap: 4000 handlers that free and allocate, amid 4 allocating threads"
+is "$(at swap SWAP:worker):$(at swap SWAP:handler)" "0 0:0 0" \
+	"swap: every swapped block was freed: none is left, leaked or not"
+is "$("$REPORT" --leak-count "$(exit_dump swap)")" "0 0" "swap: no leaks"
+is "$(cat "$T/swap.err")" "" "swap: nothing on stderr"
+
 rc=0
 "$TT" eintr >"$T/plain-eintr.out" &
 pid=$!

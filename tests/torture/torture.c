@@ -172,6 +172,55 @@ static int mode_storm(int n)
 	return 0;
 }
 
+/* --- swap: a handler frees and replaces the block of the thread it
+ * interrupted, often while that thread is inside the shim --- */
+
+static __thread void *volatile swap_slot;
+static volatile sig_atomic_t swaps;
+
+static void on_swap(int sig)
+{
+	(void)sig;
+	free(swap_slot);
+	swap_slot = malloc(16);	/* SWAP:handler */
+	swaps++;
+}
+
+static void *swap_worker(void *arg)
+{
+	swap_slot = malloc(16);	/* SWAP:worker */
+	warm_handler_class();
+	churn(arg);
+	free(swap_slot);
+	return NULL;
+}
+
+static int mode_swap(int n)
+{
+	pthread_t t[4];
+	sigset_t usr1;
+	int i;
+
+	signal(SIGUSR1, on_swap);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &usr1, NULL);
+	for (i = 0; i < 4; i++)
+		if (pthread_create(&t[i], NULL, swap_worker,
+				   (void *)(uintptr_t)i))
+			fail("pthread_create");
+	for (i = 0; i < n; i++) {
+		pthread_kill(t[i % 4], SIGUSR1);
+		nap_us(50);
+	}
+	stop = 1;
+	for (i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	printf("swap: %d signals, handler ran: %s\n", n,
+	       swaps > 0 ? "yes" : "no");
+	return 0;
+}
+
 /* --- forks: fork from threads while others allocate --- */
 
 static void prepare_allocates(void)
@@ -804,6 +853,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(m, "storm"))
 		return mode_storm(n ? n : 2000);
+	if (!strcmp(m, "swap"))
+		return mode_swap(n ? n : 4000);
 	if (!strcmp(m, "forks"))
 		return mode_forks(n ? n : 200);
 	if (!strcmp(m, "spawn"))
