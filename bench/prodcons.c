@@ -36,6 +36,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "now.h"
+
 #define BATCH	256
 #define QSLOTS	64		/* batches a queue holds */
 #define MAXT	64
@@ -160,14 +162,6 @@ static void *ring(void *arg)
 		drop_batch(&b);
 	}
 	return NULL;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int main(int argc, char **argv)

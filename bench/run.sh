@@ -269,18 +269,23 @@ for i in 1 2 3; do
 done
 "$BB/forkbase" 1024 > "$T/fork"
 
+# measure_as native|full NAME PROGRAM: PROGRAM under measure ($T/m), with
+# the shim for full (its dump $T/NAME.<pid>.dump).
+measure_as() {
+	if [ "$1" = full ]; then
+		"$M" "$T/m" env "LD_PRELOAD=$SHIM" \
+			"LEAKSHIM_OPTIONS=path=$T/$2.%p.dump:summary=0" "$3"
+	else
+		"$M" "$T/m" env "$3"
+	fi
+}
+
 say "tracker memory with 1M live 32-byte blocks (3 runs each)"
 : > "$T/live"
 for i in 1 2 3; do
 	for tool in native full; do
 		rm -f "$T"/l.*.dump
-		if [ "$tool" = full ]; then
-			set -- env "LD_PRELOAD=$SHIM" \
-				"LEAKSHIM_OPTIONS=path=$T/l.%p.dump:summary=0"
-		else
-			set -- env
-		fi
-		hwm=$("$M" "$T/m" "$@" "$BB/live1m" | awk '{ print $2 }')
+		hwm=$(measure_as "$tool" l "$BB/live1m" | awk '{ print $2 }')
 		read -r secs kib _ _ < "$T/m"
 		echo "$tool $hwm $kib $(hexsum tracker_bytes "$T"/l.*.dump)" >> "$T/live"
 	done
@@ -291,13 +296,7 @@ say "exit dump of 1M blocks in 100k distinct stacks (3 runs each)"
 for i in 1 2 3; do
 	for tool in native full; do
 		rm -f "$T"/k.*.dump
-		if [ "$tool" = full ]; then
-			set -- env "LD_PRELOAD=$SHIM" \
-				"LEAKSHIM_OPTIONS=path=$T/k.%p.dump:summary=0"
-		else
-			set -- env
-		fi
-		end=$("$M" "$T/m" "$@" "$BB/stacks100k" | awk '{ print $2 }')
+		end=$(measure_as "$tool" k "$BB/stacks100k" | awk '{ print $2 }')
 		read -r secs kib fin _ < "$T/m"
 		d=$(ls "$T"/k.*.dump 2>/dev/null || :)
 		if [ -n "$d" ]; then

@@ -86,6 +86,34 @@ sorted() { printf '%s\n' "$@" | sort -n | tr '\n' ' '; }
 # pct A B: B's change from A, in per cent with a sign.
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%+.1f%%", (b - a) * 100 / a; else print "n/a" }'; }
 
+# --- git and sqlite3 ---
+
+# git_fixed_identity: no user or system configuration, and fixed names and
+# dates, so a commit's hash is the same in every run.
+git_fixed_identity() {
+	GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null HOME=$T
+	GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.org
+	GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.org
+	GIT_AUTHOR_DATE='2024-01-01T00:00:00Z' GIT_COMMITTER_DATE=$GIT_AUTHOR_DATE
+	export GIT_CONFIG_NOSYSTEM GIT_CONFIG_GLOBAL HOME GIT_AUTHOR_NAME \
+		GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL \
+		GIT_AUTHOR_DATE GIT_COMMITTER_DATE
+}
+
+# sqlite_script: SQL for sqlite3 on stdout: 10000 inserts in a
+# transaction, queries, an index; the last line it prints is 5001.
+sqlite_script() {
+	echo "create table t(id integer primary key, name text, v real);"
+	echo "begin;"
+	awk 'BEGIN { for (i = 1; i <= 10000; i++)
+		printf "insert into t(name, v) values (%crow %d%c, %d.5);\n", 39, i, 39, i }'
+	echo "commit;"
+	echo "select count(*), sum(v), min(name), max(name) from t;"
+	echo "select name from t where id % 2500 = 0 order by id;"
+	echo "create index t_v on t(v);"
+	echo "select count(*) from t where v > 5000;"
+}
+
 # --- nginx ---
 
 # ngx_setup DIR PORT: a configuration in DIR for `nginx -p DIR`: master and
@@ -133,6 +161,17 @@ ngx_start() {
 	until_ok 10 ngx_two_workers || return 1
 	NGX_WORKERS=$(pgrep -P "$NGX_MASTER" | sort -n | tr '\n' ' ')
 	NGX_WORKERS=${NGX_WORKERS% }
+}
+
+# ngx_first DIR: a new configuration in DIR on a free port, started without
+# the shim; sets N (DIR), D (DIR/dumps), port and url.
+ngx_first() {
+	N=$1
+	D=$N/dumps
+	port=$(free_port)
+	url=http://127.0.0.1:$port/
+	ngx_setup "$N" "$port"
+	ngx_start "$N" "$port"
 }
 
 ngx_two_workers() { [ "$(pgrep -P "$NGX_MASTER" | wc -l)" -eq 2 ]; }

@@ -38,12 +38,7 @@ if ! want nginx; then
 elif ! have_exe "$NGINX" || ! have_exe wrk || ! have_exe curl; then
 	ok 0 "nginx # SKIP nginx, wrk or curl missing (make deps-test)"
 else
-	N=$T/nginx
-	D=$N/dumps
-	port=$(free_port)
-	url=http://127.0.0.1:$port/
-	ngx_setup "$N" "$port"
-	ngx_start "$N" "$port"
+	ngx_first "$T/nginx"
 	ok $? "nginx without the shim: master and 2 workers serve"
 	curl -s "$url" >"$T/page.plain"
 	wrk_run "$url" "$LOAD" "$T/wrk.plain"
@@ -314,14 +309,7 @@ if ! want git; then
 elif ! have_exe git; then
 	ok 0 "git # SKIP git missing (make deps-test)"
 else
-	# Fixed names and dates: the commit's hash is the same in both runs.
-	GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null HOME=$T
-	GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.org
-	GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.org
-	GIT_AUTHOR_DATE='2024-01-01T00:00:00Z' GIT_COMMITTER_DATE=$GIT_AUTHOR_DATE
-	export GIT_CONFIG_NOSYSTEM GIT_CONFIG_GLOBAL HOME GIT_AUTHOR_NAME \
-		GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL \
-		GIT_AUTHOR_DATE GIT_COMMITTER_DATE
+	git_fixed_identity	# the commit's hash is the same in both runs
 	mkdir "$T/gitdumps"
 	# git_steps RUNNER DIR: the steps, each "status<TAB>stdout" to DIR.out,
 	# stderr to DIR.err.
@@ -370,17 +358,7 @@ if ! want sqlite; then
 elif ! have_exe sqlite3; then
 	ok 0 "sqlite3 # SKIP sqlite3 missing (make deps-test)"
 else
-	{
-		echo "create table t(id integer primary key, name text, v real);"
-		echo "begin;"
-		awk 'BEGIN { for (i = 1; i <= 10000; i++)
-			printf "insert into t(name, v) values (%crow %d%c, %d.5);\n", 39, i, 39, i }'
-		echo "commit;"
-		echo "select count(*), sum(v), min(name), max(name) from t;"
-		echo "select name from t where id % 2500 = 0 order by id;"
-		echo "create index t_v on t(v);"
-		echo "select count(*) from t where v > 5000;"
-	} >"$T/s.sql"
+	sqlite_script >"$T/s.sql"
 	rc0=0
 	sqlite3 "$T/plain.db" <"$T/s.sql" >"$T/sq.plain" 2>&1 || rc0=$?
 	rc=0

@@ -98,12 +98,7 @@ if want nginx; then
 		row "| nginx | - | missing: nginx, wrk or curl (make deps-test) | | | | | |"
 	else
 		say "nginx: $S s without the shim"
-		N=$T/nginx
-		D=$N/dumps
-		port=$(free_port)
-		url=http://127.0.0.1:$port/
-		ngx_setup "$N" "$port"
-		ngx_start "$N" "$port"
+		ngx_first "$T/nginx"
 		check "nginx starts without the shim" $?
 		wrk_run "$url" "$S" "$T/wrk.plain"
 		rss0=$(rss_kb $NGX_MASTER $NGX_WORKERS)
@@ -344,23 +339,8 @@ if want git; then
 	if ! have_exe git || ! have_exe sqlite3; then
 		row "| git, sqlite3 | - | missing: git or sqlite3 (make deps-test) | | | | | |"
 	else
-		GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null HOME=$T
-		GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.org
-		GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.org
-		GIT_AUTHOR_DATE='2024-01-01T00:00:00Z' GIT_COMMITTER_DATE=$GIT_AUTHOR_DATE
-		export GIT_CONFIG_NOSYSTEM GIT_CONFIG_GLOBAL HOME GIT_AUTHOR_NAME \
-			GIT_AUTHOR_EMAIL GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL \
-			GIT_AUTHOR_DATE GIT_COMMITTER_DATE
-		{
-			echo "create table t(id integer primary key, name text, v real);"
-			echo "begin;"
-			awk 'BEGIN { for (i = 1; i <= 10000; i++)
-				printf "insert into t(name, v) values (%crow %d%c, %d.5);\n", 39, i, 39, i }'
-			echo "commit;"
-			echo "select count(*), sum(v), min(name), max(name) from t;"
-			echo "create index t_v on t(v);"
-			echo "select count(*) from t where v > 5000;"
-		} >"$T/s.sql"
+		git_fixed_identity
+		sqlite_script >"$T/s.sql"
 		# one_round RUN DIR: git init, add 200 files, commit, log, gc,
 		# count-objects, then the sqlite3 script; statuses and outputs
 		# to DIR.out.

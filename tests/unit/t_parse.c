@@ -49,6 +49,17 @@ static int parse_str(struct dump *d, const char *s, struct util_err *err)
 	return parse_dump(d, s, strlen(s), NAME, err);
 }
 
+/* Parses a dump that must parse: checks it under name, and says why not. */
+static void parse_good(struct dump *d, const char *s, const char *name)
+{
+	struct util_err err;
+	int r = parse_str(d, s, &err);
+
+	is_int(r, 0, name);
+	if (r)
+		printf("# %s\n", err.msg);
+}
+
 /* --- a valid dump --- */
 
 static void test_process(const struct dump *d)
@@ -124,13 +135,9 @@ static void test_groups(const struct dump *d)
 
 static void test_valid(void)
 {
-	struct util_err err;
 	struct dump d;
-	int r = parse_str(&d, valid, &err);
 
-	is_int(r, 0, "valid dump parses");
-	if (r)
-		printf("# %s\n", err.msg);
+	parse_good(&d, valid, "valid dump parses");
 	test_process(&d);
 	test_values(&d);
 	test_modules(&d);
@@ -200,11 +207,8 @@ static void test_valid_pq(void)
 	struct util_err err;
 	size_t n, len = strlen(valid_pq), accepted = 0;
 	struct dump d;
-	int r = parse_str(&d, valid_pq, &err);
 
-	is_int(r, 0, "valid dump with libpq records parses");
-	if (r)
-		printf("# %s\n", err.msg);
+	parse_good(&d, valid_pq, "valid dump with libpq records parses");
 	test_pq_conns(&d);
 	test_pq_groups(&d);
 	is_int(parse_option(&d, "conn_idle", 300), 60, "option conn_idle");
@@ -244,13 +248,9 @@ static const char valid_ages[] =
 static void test_valid_ages(void)
 {
 	const struct dump_age *a;
-	struct util_err err;
 	struct dump d;
-	int r = parse_str(&d, valid_ages, &err);
 
-	is_int(r, 0, "valid dump with a records parses");
-	if (r)
-		printf("# %s\n", err.msg);
+	parse_good(&d, valid_ages, "valid dump with a records parses");
 	is_int(d.ngroups, 4, "a records are not groups");
 	is_int(d.nages, 6, "six a records");
 	is_int(d.groups[0].nages, 4, "group 1: four ages");
@@ -288,13 +288,9 @@ static void test_valid_samples(void)
 		"a 1 l 1 80 200000\n"
 		"b 1 d 1 10 0\n"
 		"e 7 0\n";
-	struct util_err err;
 	struct dump d;
-	int r = parse_str(&d, text, &err);
 
-	is_int(r, 0, "a sampled dump with w records parses");
-	if (r)
-		printf("# %s\n", err.msg);
+	parse_good(&d, text, "a sampled dump with w records parses");
 	ok(d.ngroups == 2 && d.groups[0].sampled &&
 	   d.groups[0].samples == 2 && d.groups[0].bytes_se == 0xb504,
 	   "w: 2 samples, standard error 46340 bytes");
