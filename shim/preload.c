@@ -248,18 +248,16 @@ LK_SLOW void *lk_realloc_in_region(void *p, size_t size)
 		lk_free_slow(p);
 		return NULL;
 	}
-	/* Most growth fits the slot (a power of two): no move, and no stack
-	 * walk; the block keeps the stack it was sampled at. */
-	if (lk_guard_enter()) {
-		e = lk_sample_resize(p, size);
-		lk_guard_leave();
-		if (e)
-			return p;
-	}
 	/* A nested call (a handler in the shim) leaves p as it is. */
 	if (!lk_guard_enter()) {
 		errno = ENOMEM;
 		return NULL;
+	}
+	/* Most growth fits the slot (a power of two): no move, and no stack
+	 * walk; the block keeps the stack it was sampled at. */
+	if (lk_sample_resize(p, size)) {
+		lk_guard_leave();
+		return p;
 	}
 	e = errno;
 	q = lk_realloc_sampled(p, size, LK_CAPTURE());
@@ -290,10 +288,11 @@ LK_SLOW void *lk_realloc_slow(void *p, size_t size)
 
 /*
  * The usable size of p, a block of the real allocator, for the sampling
- * countdown of realloc.  With glibc's malloc it is read from the chunk's
- * size word (bit 1: a mapped chunk, with a 16-byte header), as its
- * malloc_usable_size does, without the call: a third of what sampling
- * added to a realloc.  Only the countdown depends on it.
+ * countdown of realloc and, when the block moves into the region, the
+ * length to copy (all of it lies in the chunk).  With glibc's malloc it is
+ * read from the chunk's size word (bit 1: a mapped chunk, with a 16-byte
+ * header), as its malloc_usable_size does, without the call: a third of
+ * what sampling added to a realloc.
  */
 static inline size_t lk_usable(void *p)
 {

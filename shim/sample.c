@@ -12,8 +12,9 @@
  *
  * Where: unsampled blocks are the program's allocator's, untouched and
  * unrecorded, so free() must tell a sampled block without a lookup.  So
- * sampled blocks live in a region the shim reserves (64 GiB of address
- * space, PROT_NONE until used), and free() compares the pointer with the
+ * sampled blocks live in a region the shim reserves (up to 64 GiB of
+ * address space, less where the address space is limited; PROT_NONE until
+ * used), and free() compares the pointer with the
  * region's bounds: one subtraction and a compare.  Its lower half holds
  * blocks of up to 2 KiB in power-of-two size classes carved from 64 KiB
  * slabs, with free lists (a class's blocks are aligned to its size); its
@@ -89,14 +90,14 @@ int lk_sample_init(uint64_t period)
 	uintptr_t size;
 	void *p = MAP_FAILED;
 
-	for (size = LK_REGION_MAX; size >= LK_REGION_MIN && p == MAP_FAILED;
-	     size /= 2)
+	for (size = LK_REGION_MAX; p == MAP_FAILED; size /= 2) {
+		if (size < LK_REGION_MIN)
+			return 0;
 		p = mmap(NULL, size, PROT_NONE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED)
-		return 0;
+	}
 	lk_region_lo = (uintptr_t)p;
-	lk_region_size = size * 2;
+	lk_region_size = size;
 	lk_sheap.bump = lk_region_lo;
 	lk_sheap.run_bump = lk_region_lo + lk_region_size / 2;
 	lk_period = period;
@@ -125,11 +126,6 @@ static void lk_draw(void)
 	double d = -log(lk_uniform()) * (double)lk_period;
 
 	lk_sample_left = d < 1 ? 1 : d > 9e18 ? (int64_t)9e18 : (int64_t)d;
-}
-
-void lk_sample_skip(void)
-{
-	lk_draw();
 }
 
 int lk_sample_begin(size_t size)
@@ -223,9 +219,16 @@ static int lk_run_class(size_t pages)
 	return c;
 }
 
-/* A run of class c: a free one, else fresh pages (zero).  *dirty says
- * whether it may hold old contents. */
-static uintptr_t lk_pages_locked(int c, int *dirty)
+/* The class of the run that holds a block of `size` bytes (more than
+ * LK_CLASS_MAX, less than the region). */
+static int lk_run_class_of(size_t size)
+{
+	return lk_run_class((size + LK_PAGE - 1) / LK_PAGE);
+}
+
+/* A run of class c: a free one, else fresh pages (zero).  *fresh says
+ * whether it holds only zeros. */
+static uintptr_t lk_pages_locked(int c, int *fresh)
 {
 	struct lk_run *run = lk_sheap.runs[c];
 	size_t bytes = ((size_t)1 << c) * LK_PAGE;
@@ -234,20 +237,15 @@ static uintptr_t lk_pages_locked(int c, int *dirty)
 	if (run) {
 		lk_sheap.runs[c] = run->next;
 		p = run->start;
-		*dirty = run->dirty;
+		*fresh = !run->dirty;
 		if (run->dirty)
 			lk_sheap.retained -= bytes;
 		lk_arena_free(run, sizeof(*run));
 		return p;
 	}
-	*dirty = 0;
+	*fresh = 1;
 	return lk_bump_locked(&lk_sheap.run_bump, lk_region_lo + lk_region_size,
 			      bytes);
-}
-
-static size_t lk_pages_of(size_t size)
-{
-	return (size + LK_PAGE - 1) / LK_PAGE;
 }
 
 void *lk_sample_alloc(size_t size, size_t align, int zero, int n)
@@ -258,18 +256,20 @@ void *lk_sample_alloc(size_t size, size_t align, int zero, int n)
 
 void *lk_sample_place(size_t size, size_t align, int zero, int n)
 {
-	uintptr_t p;
-	int fresh = 1, dirty = 0, c;
-
 	size_t need = size > align ? size : align;
+	uintptr_t p;
+	int fresh = 1, c;
 
+	if (need > lk_region_size / 2) {	/* (and no overflow below) */
+		errno = ENOMEM;
+		return NULL;
+	}
 	lk_lock(&lk_sheap.lock);
 	if (need <= ((size_t)1 << LK_CLASS_MAX)) {
 		p = lk_small_locked(lk_class_of(need ? need : 1), &fresh);
 	} else {
-		c = lk_run_class(lk_pages_of(need));
-		p = c < LK_RUN_CLASSES ? lk_pages_locked(c, &dirty) : 0;
-		fresh = !dirty;
+		c = lk_run_class_of(need);
+		p = c < LK_RUN_CLASSES ? lk_pages_locked(c, &fresh) : 0;
 	}
 	lk_unlock(&lk_sheap.lock);
 	if (!p) {
@@ -311,9 +311,9 @@ void lk_sample_free(void *p)
 		lk_unlock(&lk_sheap.lock);
 		return;
 	}
-	/* Its class as lk_sample_place chose it: the record's size, or the
-	 * page alignment, whichever is larger. */
-	c = lk_run_class(lk_pages_of(b.size > LK_PAGE ? b.size : LK_PAGE));
+	/* Its class as lk_sample_place chose it (lk_sample_resize keeps
+	 * a size of the same class). */
+	c = lk_run_class_of(b.size);
 	bytes = ((size_t)1 << c) * LK_PAGE;
 	run = lk_arena_alloc(sizeof(*run));
 	if (!run) {
@@ -337,9 +337,7 @@ static size_t lk_slot_bytes(uintptr_t p, size_t size)
 {
 	if (!lk_is_run(p))
 		return (size_t)1 << (lk_class_of(size ? size : 1) + LK_CLASS_MIN);
-	return ((size_t)1 << lk_run_class(lk_pages_of(size > LK_PAGE ? size
-								     : LK_PAGE)))
-	       * LK_PAGE;
+	return ((size_t)1 << lk_run_class_of(size)) * LK_PAGE;
 }
 
 int lk_sample_resize(void *p, size_t size)
@@ -348,7 +346,11 @@ int lk_sample_resize(void *p, size_t size)
 
 	if (!lk_table_del((uintptr_t)p, &b))
 		return 0;
-	if (size && !b.resource && size <= lk_slot_bytes((uintptr_t)p, b.size))
+	/* Only within the slot's class: lk_sample_free files the block by
+	 * its recorded size, and a run filed as a smaller class would lose
+	 * its other pages. */
+	if (size && !b.resource && lk_slot_bytes((uintptr_t)p, size) ==
+				   lk_slot_bytes((uintptr_t)p, b.size))
 		b.size = size;
 	else
 		size = 0;

@@ -69,10 +69,6 @@ void lk_sample_free(void *p);
 /* The size a sampled block was allocated with. */
 size_t lk_sample_size(const void *p);
 
-/* Draws this thread's next sampling distance without allocating (the
- * wrapper decided not to sample an oversized alignment). */
-void lk_sample_skip(void);
-
 /* Fork handlers. */
 void lk_sample_lock_all(void);
 void lk_sample_unlock_all(void);

@@ -9,10 +9,8 @@
  * thread) so that unit tests can link the tables, the libpq tracking and
  * the dump writer without them.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -63,21 +61,17 @@ void lk_die(const char *why)
 		lk_warn("%s; tracking stopped, the program goes on", why);
 }
 
-/* Which library the real malloc comes from (scan.h, lk_foreign_malloc). */
+/* Whether the real malloc lies outside libc (scan.h, lk_foreign_malloc);
+ * after lk_libc_lo and lk_libc_hi are known. */
 static void lk_note_allocator(void)
 {
-	const char *base;
-	Dl_info di;
+	uintptr_t m;
 
-	if (!lk_real_resolve() || !dladdr((void *)lk_real.malloc, &di) ||
-	    !di.dli_fname)
+	if (!lk_real_resolve() || !lk_libc_hi)
 		return;
-	base = strrchr(di.dli_fname, '/');
-	base = base ? base + 1 : di.dli_fname;
-	if (!strncmp(base, "libc.so", 7))
-		return;
+	m = (uintptr_t)lk_real.malloc;
 	/* Not a line on stderr (a service's log): each dump says it. */
-	lk_foreign_malloc = 1;
+	lk_foreign_malloc = m < lk_libc_lo || m >= lk_libc_hi;
 }
 
 static int lk_init_locked(void)
@@ -99,9 +93,9 @@ static int lk_init_locked(void)
 	lk_format(lk_progname, LK_PROGNAME_MAX, "%s",
 		  program_invocation_short_name);
 	lk_start_ms = lk_mono_ms();
-	lk_note_allocator();
 	/* getpid is libc's own: its module is libc (scan.c). */
 	lk_modmap_range((uintptr_t)&getpid, &lk_libc_lo, &lk_libc_hi);
+	lk_note_allocator();
 	if (!lk_modmap_range((uintptr_t)&lk_init_locked, &lo, &hi))
 		lo = hi = 0;
 	lk_arena_set_limit((size_t)lk_cfg.memory_limit << 20);

@@ -100,8 +100,9 @@ static int lk_shard_alloc(struct lk_shard *s, uint64_t slots)
 
 	if (!a)
 		return 0;
-	s->slot = a;
-	s->mask = slots - 1;
+	/* Atomic stores: lk_table_prefetch reads them without the lock. */
+	__atomic_store_n(&s->slot, a, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->mask, slots - 1, __ATOMIC_RELAXED);
 	return 1;
 }
 

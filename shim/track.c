@@ -37,18 +37,18 @@ __attribute__((noinline, cold)) int lk_capture_caller(void *ret)
 }
 
 /*
- * The frames LK_CAPTURE walked start with the wrapper's own (or a slow
- * path's, which replaced it by a tail call; both where the compiler made
- * no tail call), which are dropped.  Frames of the shim further down (libpq calling itself through
- * the shim's libpq wrappers) are rare and stay: the reporter leaves out
- * frames of libleakshim.so.  So the malloc path never copies frames.
+ * The frames LK_CAPTURE walked start with the shim's own (track.h), which
+ * are dropped.  Frames of the shim further down (libpq calling itself
+ * through the shim's libpq wrappers) are rare and stay: the reporter
+ * leaves out frames of libleakshim.so.  So the malloc path never copies
+ * frames.
  */
 static void lk_record(void *p, size_t size, int n)
 {
 	struct lk_block b;
 	int top = 0;
 
-	while (top < n && top < 2 && lk_stack_is_self(lk_pcbuf[top]))
+	while (top < n && lk_stack_is_self(lk_pcbuf[top]))
 		top++;
 	n -= top;
 	if (n > lk_capture_frames - 1)

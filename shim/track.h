@@ -3,10 +3,12 @@
  * track.h - what happens on each allocation event.  Callers hold the
  * guard and have checked that the shim is tracking.
  *
- * The stack is walked by the exported wrapper itself (LK_CAPTURE, inlined
- * there), so that the only frame of the shim the walk passes through is the
- * wrapper's own: every frame libunwind walks costs about 10 ns, and the
- * shim asks for exactly the frames it keeps plus that one.
+ * The stack is walked by the exported wrapper itself, or by the slow path
+ * it tail-calls, whose frame replaces the wrapper's (LK_CAPTURE, inlined
+ * there), so that the walk passes through one frame of the shim: every
+ * frame libunwind walks costs about 10 ns, and the shim asks for exactly
+ * the frames it keeps plus that one.  (Where a compiler makes no tail
+ * call, lk_record drops both, and the stack keeps one frame less.)
  */
 #ifndef LK_TRACK_H
 #define LK_TRACK_H

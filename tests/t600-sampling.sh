@@ -75,6 +75,7 @@ LD_PRELOAD=$SHIM LEAKSHIM_OPTIONS="path=$T/e.%p.dump:summary=0:sample=64" \
 	"$T/errno" >"$T/out" 2>&1 || rc=$?
 is "$rc" 0 "malloc semantics and errno under sampling (sample=64)"
 grep FAIL "$T/out" | sed 's/^/# /'
+is "$(grep -c "^ok" "$T/out")" 19 "all 19 checks ran under sampling"
 
 # libpq objects are tracked in full while sampling.
 if pg_start; then
