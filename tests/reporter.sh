@@ -1,8 +1,9 @@
 # tests/reporter.sh - sourced by the reporter's end-to-end tests that
 # write dumps by hand (t015 to t018 after lib.sh, whose ok it uses; t010,
-# which has its own TAP helpers, for line, ret and h): they build a small
-# program in $T, find the return addresses its calls leave on a stack,
-# and compare leakreport's output with what those addresses must give.
+# which has its own TAP helpers, for line, ret, h and mkdump): they build
+# a small program in $T, find the return addresses its calls leave on a
+# stack, and compare leakreport's output with what those addresses must
+# give.
 
 # need TOOL...: bail out unless every TOOL and leakreport are there.
 need() {
@@ -36,6 +37,13 @@ same() {
 # h N: N in the dump's hex.
 h() {
 	printf '%x' "$1"
+}
+
+# mkdump BODY OUT: the dump OUT, the records of BODY between the magic
+# line and the end record, whose count it gives.
+mkdump() {
+	{ echo "leakshim-dump 1"; cat "$1"; echo "e $(printf '%x' \
+		"$(wc -l <"$1")") 0"; } >"$2"
 }
 
 # build_prog FILE...: $T/prog from FILEs (in $T), unoptimized, not PIE,

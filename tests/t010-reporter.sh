@@ -20,7 +20,7 @@ case $B in /*) ;; *) B=$(pwd)/$B ;; esac
 LR=$B/leakreport
 # Debug files must come from this machine only, never from the network.
 unset DEBUGINFOD_URLS
-# line, ret and h (tests/reporter.sh; its other helpers are lib.sh's).
+# line, ret, h and mkdump (tests/reporter.sh; its other helpers are lib.sh's).
 . tests/reporter.sh
 
 n=0
@@ -170,10 +170,6 @@ z a record from a later version
 EOF
 
 # mkdump BODY OUT: a dump of BODY's records with its first and e lines.
-mkdump() {
-	{ echo "leakshim-dump 1"; cat "$1"; echo "e $(printf '%x' \
-		$(wc -l <"$1")) 0"; } >"$2"
-}
 mkdump "$T/body" "$T/a.dump"
 
 # --- JSON ---

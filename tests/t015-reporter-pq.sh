@@ -130,11 +130,6 @@ SRC_LINE() {
 # --- the dumps ---
 
 # mkdump BODY OUT: a dump of BODY's records with its first and e lines.
-mkdump() {
-	{ echo "leakshim-dump 1"; cat "$1"; echo "e $(printf '%x' \
-		"$(wc -l <"$1")") 0"; } >"$2"
-}
-
 # The header of every dump: process, settings and counters (as the shim
 # writes them), modules and stacks.  $1 holds extra o and c records.
 head_records() {

@@ -112,11 +112,6 @@ ZAP=/nonexistent/libzap-1.2.so
 # --- the dumps ---
 
 # mkdump BODY OUT: a dump of BODY's records with its first and e lines.
-mkdump() {
-	{ echo "leakshim-dump 1"; cat "$1"; echo "e $(printf '%x' \
-		"$(wc -l <"$1")") 0"; } >"$2"
-}
-
 # head_records EXTRA: process, S records (EXTRA), counters, modules,
 # stacks.  Stack 6 is leak_a called from inside libzap.
 head_records() {

@@ -148,10 +148,10 @@ ODD_SITE="?? ($ODD+0x10)"
 NOISE="0 2500 -1800 900 -2600 1400 -700 2100 -1500 300 -2200 1200"
 T0=1700000000000
 
-# mkdump OUT K PID UPTIME_MS LIMIT: dump number K of the soak (0 to 11),
+# trend_dump OUT K PID UPTIME_MS LIMIT: dump number K of the soak (0 to 11),
 # written K minutes after T0, with conn_limit LIMIT (0: none) and the
 # given pid and uptime.
-mkdump() {
+trend_dump() {
 	out=$1 dk=$2 dpid=$3 up=$4 limit=$5
 	x=$(((dk + 1) * 60))
 	set -- $NOISE
@@ -206,12 +206,12 @@ mkdir "$T/d" "$T/p" "$T/n" "$T/m"
 k=0
 while [ $k -lt 12 ]; do
 	n=$(printf '%02d' $k)
-	mkdump "$T/d/soak.$n.dump" $k 4242 $(((k + 1) * 60000)) 100
+	trend_dump "$T/d/soak.$n.dump" $k 4242 $(((k + 1) * 60000)) 100
 	# the same soak, restarted half way: two processes
 	if [ $k -lt 6 ]; then pid=4242; else pid=4343; fi
-	mkdump "$T/p/soak.$n.dump" $k $pid $(((k % 6 + 1) * 60000)) 100
+	trend_dump "$T/p/soak.$n.dump" $k $pid $(((k % 6 + 1) * 60000)) 100
 	# no conn_limit in the dumps
-	mkdump "$T/n/soak.$n.dump" $k 4242 $(((k + 1) * 60000)) 0
+	trend_dump "$T/n/soak.$n.dump" $k 4242 $(((k + 1) * 60000)) 0
 	# no connections at all
 	grep -v '^[CR] \|^c conn_opened' "$T/d/soak.$n.dump" | sed '$d' >"$T/body"
 	sed 1d "$T/body" >"$T/body2"

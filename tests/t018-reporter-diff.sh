@@ -229,10 +229,6 @@ R 31 19 $(h 2500) 3e8
 EOF
 
 # mkdump BODY OUT: a dump of BODY's records with its first and e lines.
-mkdump() {
-	{ echo "leakshim-dump 1"; cat "$1"; echo "e $(printf '%x' \
-		$(wc -l <"$1")) 0"; } >"$2"
-}
 mkdump "$T/old.body" "$T/old.dump"
 mkdump "$T/new.body" "$T/new.dump"
 OLD=$T/old.dump

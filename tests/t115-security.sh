@@ -54,11 +54,13 @@ ok $? "-o: a failed report leaves the previous file as it was"
 is "$(ls "$T" | grep -c '^report\.txt\.')" 0 "-o: no temporary file is left"
 
 # -o to a device or a pipe writes into it: nothing is renamed over it.
-"$LEAKSHIM" -o /dev/null -- "$EX/leaky" >/dev/null 2>&1
+rc=0
+"$LEAKSHIM" -o /dev/null -- "$EX/leaky" >/dev/null 2>"$T/null.err" || rc=$?
 ok $([ -c /dev/null ]; echo $?) "-o /dev/null: /dev/null is still the device"
+is "$rc:$(cat "$T/null.err")" "0:" "-o /dev/null: status 0, nothing on stderr"
 mkfifo "$T/fifo"
 ln -s "$T/fifo" "$T/to-fifo"
-cat "$T/fifo" >"$T/from-fifo" &
+timeout 30 cat "$T/fifo" >"$T/from-fifo" &	# no hang if nothing writes
 "$LEAKSHIM" -o "$T/to-fifo" -- "$EX/leaky" >/dev/null 2>&1
 wait
 ok $([ -p "$T/fifo" ] && [ -L "$T/to-fifo" ] && grep -q '^Direct leak of' "$T/from-fifo"; echo $?) \

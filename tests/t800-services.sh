@@ -338,8 +338,7 @@ else
 		step git fsck --no-progress
 	}
 	git_steps "" "$T/git.plain"
-	# (-o names a regular file: `leakshim -o /dev/null` replaces the device
-	# node with a regular file, as root.)
+	# Each step's report is kept (-o) for a look after a failure.
 	under() { "$LEAKSHIM" --path "$T/gitdumps/git.%p.%n.dump" -o "$T/git.rep.$n" -- "$@"; }
 	GIT_TRACE2_EVENT=$T/trace2
 	export GIT_TRACE2_EVENT
