@@ -27,16 +27,17 @@ int dumps_final(const char *pattern, pid_t pid, char *out, size_t size);
 void dumps_family(const char *pattern, pid_t pid, time_t since);
 
 /* Runs leakreport on dump with args, its report to output (a new 0600
- * file, or "-" for stdout) or to stderr if output is NULL.  Returns
+ * file renamed into place; a device or FIFO written in place; "-" for
+ * stdout) or to stderr if output is NULL.  Returns
  * leakreport's status, or -1. */
 int dumps_report(const char *reporter, const char *const *args, int nargs,
 		 const char *output, const char *dump);
 
-/* `leakshim snapshot`: argv[0] is "snapshot". */
 /* Checks a report option the command passes on to leakreport (--format,
  * --top) before anything runs; prints why and returns -1 if it is bad. */
 int report_arg_check(const char *flag, const char *val);
 
+/* `leakshim snapshot`: argv[0] is "snapshot". */
 int snapshot_main(int argc, char **argv, const char *reporter);
 
 #endif

@@ -194,8 +194,7 @@ static void put_count(FILE *out, uint64_t n, const char *noun)
 	fprintf(out, "%" PRIu64 " %s%s", n, noun, n == 1 ? "" : "s");
 }
 
-/* Milliseconds as "0.3 s". */
-static void put_seconds(FILE *out, uint64_t ms)
+void html_put_seconds(FILE *out, uint64_t ms)
 {
 	uint64_t t = util_ms_to_tenths(ms);
 
@@ -456,7 +455,7 @@ static void put_header(FILE *out, const struct report *r)
 		"<p class=\"meta\">dump at ", p->pid);
 	xml_put(out, p->reason);
 	fputs(" after ", out);
-	put_seconds(out, p->uptime_ms);
+	html_put_seconds(out, p->uptime_ms);
 	fputs(when, out);
 	if (p->exe && p->exe[0]) {
 		fputs(" &middot; ", out);
@@ -563,7 +562,7 @@ static void put_mem_entry(FILE *out, const struct report_entry *e,
 	fputs("</span><span class=\"at\">at ", out);
 	html_put_site(out, &e->st);
 	fputs("</span><span class=\"age\">oldest ", out);
-	put_seconds(out, e->group->oldest_ms);
+	html_put_seconds(out, e->group->oldest_ms);
 	fputs("</span></summary>\n<div class=\"body\">\n", out);
 	if (e->st.nframes)
 		put_source(out, cache, &e->st.frames[e->st.site]);
@@ -612,11 +611,11 @@ static void put_conn_entry(FILE *out, const struct report *r,
 		e->count, e->count - e->failed, e->idle);
 	html_put_site(out, &e->st);
 	fputs("</span><span class=\"age\">oldest ", out);
-	put_seconds(out, e->oldest_ms);
+	html_put_seconds(out, e->oldest_ms);
 	fputs("</span></summary>\n<div class=\"body\">\n<p>", out);
 	fprintf(out, "%" PRIu64 " idle over %" PRIu64 " s (longest ", e->idle,
 		r->conn_idle_s);
-	put_seconds(out, e->longest_idle_ms);
+	html_put_seconds(out, e->longest_idle_ms);
 	fprintf(out, "), %" PRIu64 " idle in a transaction, %" PRIu64
 		" failed connects never finished", e->idle_in_xact, e->failed);
 	for (k = 0; k < e->ntargets; k++) {
@@ -644,7 +643,7 @@ static void put_pq_entry(FILE *out, const struct report_pq *e, bool results,
 	fputs("</span><span class=\"at\">at ", out);
 	html_put_site(out, &e->st);
 	fputs("</span><span class=\"age\">oldest ", out);
-	put_seconds(out, e->group->oldest_ms);
+	html_put_seconds(out, e->group->oldest_ms);
 	fputs("</span></summary>\n<div class=\"body\">\n", out);
 	html_put_stack(out, &e->st, addresses);
 	fputs("</div></details>\n", out);

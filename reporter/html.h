@@ -55,6 +55,9 @@ void html_end(FILE *out);
 void html_put_stack(FILE *out, const struct report_stack *st,
 		    bool addresses);
 
+/* Milliseconds as "0.3 s". */
+void html_put_seconds(FILE *out, uint64_t ms);
+
 /* "function (file:line)" of the site frame of st, as HTML. */
 void html_put_site(FILE *out, const struct report_stack *st);
 

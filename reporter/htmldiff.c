@@ -17,10 +17,8 @@
 /* "pid 12 at 3.4 s" of one dump. */
 static void put_dump(FILE *out, const struct site_dump *d)
 {
-	uint64_t t = util_ms_to_tenths(d->uptime_ms);
-
-	fprintf(out, "pid %" PRIu64 " at %" PRIu64 ".%u s", d->pid, t / 10,
-		(unsigned)(t % 10));
+	fprintf(out, "pid %" PRIu64 " at ", d->pid);
+	html_put_seconds(out, d->uptime_ms);
 }
 
 static void put_header(FILE *out, const struct diff *df)

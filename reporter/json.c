@@ -12,7 +12,7 @@
  * "classified" (true when the dump's blocks were classified), with
  * --older-than "older_than_s" (the age threshold whose counts were used)
  * and, when the dump says why the scan could not run, "scan_error"
- * (strerror's text) follow "process"; the summary gains libpq keys after
+ * (report_scan_error's text) follow "process"; the summary gains libpq keys after
  * its own, then suppressed_bytes and suppressed_blocks; connection
  * entries gain failed, idle_in_transaction, longest_idle_s and
  * backend_pids between its keys, result entries gain bytes and
@@ -29,7 +29,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <string.h>
 #include <time.h>
 

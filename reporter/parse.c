@@ -762,7 +762,8 @@ static int parse_record(struct parser *ps, const char *line, size_t len)
 		return fail(ps, "bad %c record: no space after the tag",
 			    line[0]);
 	fields_init(&f, line, len);
-	/* An a record may follow only its b record and that b's a records. */
+	/* An a or w record may follow only its b record, that b's w record
+	 * and a records. */
 	if (line[0] != LK_TAG_AGES && line[0] != LK_TAG_BLOCKS &&
 	    line[0] != LK_TAG_SAMPLES)
 		ps->open_group = 0;

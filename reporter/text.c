@@ -61,7 +61,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <string.h>
 
 #include "dumpfmt.h"
@@ -332,7 +331,7 @@ static void put_headline_memory(FILE *out, const struct report *r)
 	fputs("; ", out);
 }
 
-/* The reason the scan could not run, as strerror(3) says it. */
+/* The reason the scan could not run (report_scan_error). */
 static void put_scan_error(FILE *out, uint64_t e)
 {
 	char buf[160];
